@@ -1,0 +1,128 @@
+"""The `portal` command: thin wrappers that parse options and call one library function each."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from . import pipeline
+from .problems import BuildFailed, ExportInvalid, Problem
+
+EXAMPLES = {
+    "validate": "例：portal validate data/sample --strict",
+    "build": "例：portal build data/sample --out site --base-url https://jd.example.org/",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portal",
+        description="码上监督：校验监督平台的月度导出数据，生成公开网站。",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name, help=help_text, description=help_text, epilog=EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("data_root", type=Path, metavar="DATA_ROOT", help="数据目录：每期一个 YYYY-MM 文件夹")
+        sub.add_argument("--strict", action="store_true", help="有警告也视为不通过")
+        return sub
+
+    validate = command("validate", "校验导出数据，列出所有问题，不生成网站")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    validate.add_argument("--work", type=Path, default=Path("."), help="工作目录（含 qr/register.csv），默认当前目录")
+
+    build = command("build", "校验导出数据并生成网站：content/、qr/ 与 SITE_DIR")
+    build.add_argument("--out", type=Path, required=True, metavar="SITE_DIR", help="网站输出目录")
+    build.add_argument("--base-url", help="网站地址（二维码中的网址以此开头），默认取 mkdocs.yml 的 site_url")
+    build.add_argument("--work", type=Path, default=Path("."), help="content/ 与 qr/ 所在的工作目录，默认当前目录")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        return _build(args)
+    except KeyboardInterrupt:
+        print("已中断：已发布的网站保持不变。", file=sys.stderr)
+        return 1
+
+
+def _print_problems(problems: tuple[Problem, ...]) -> None:
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        by_file[problem.file].append(problem)
+    for name in sorted(by_file):
+        for problem in by_file[name]:
+            print(problem, file=sys.stderr)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    checked = pipeline.check_export(args.data_root, args.work / "qr" / pipeline.REGISTER_NAME)
+    valid = checked.is_valid(args.strict)
+    if args.format == "json":
+        json.dump(
+            {"valid": valid, "problems": [p.as_dict() for p in checked.problems]},
+            sys.stdout, ensure_ascii=False, indent=2,
+        )
+        print()
+        return 0 if valid else 1
+    _print_problems(checked.problems)
+    errors, warnings = len(checked.errors), len(checked.warnings)
+    if valid:
+        archive = checked.archive
+        print(
+            f"校验通过：{len(archive.releases)} 期数据，最新 {archive.newest.release_id} 期 "
+            f"{len(archive.newest.projects)} 个项目、{len(archive.newest.codes)} 个二维码；"
+            f"通报 {len(archive.bulletins)} 批。警告 {warnings} 条。"
+        )
+        for name, encoding in archive.newest.source_files:
+            print(f"  {name}：{encoding}")
+        return 0
+    strict_note = "（--strict：警告也视为不通过）" if args.strict and not errors else ""
+    print(f"校验未通过：错误 {errors} 条，警告 {warnings} 条{strict_note}。", file=sys.stderr)
+    return 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+
+    def progress(step: str) -> None:
+        print(f"… {step}", file=sys.stderr, flush=True)
+
+    try:
+        report = pipeline.build(
+            args.data_root, args.out, args.work, base_url=args.base_url, strict=args.strict, progress=progress
+        )
+    except ExportInvalid as exc:
+        _print_problems(exc.problems)
+        errors = sum(p.is_error for p in exc.problems)
+        print(
+            f"导出数据有 {errors} 个错误、{len(exc.problems) - errors} 条警告，未发布任何内容，"
+            f"{args.out} 保持不变。",
+            file=sys.stderr,
+        )
+        return 1
+    except BuildFailed as exc:
+        print(f"{exc}\n未发布任何内容，{args.out} 保持不变。", file=sys.stderr)
+        return 1
+    _print_problems(report.problems)
+    archive = report.archive
+    print(
+        f"已发布 {archive.newest.release_id} 期：{sum(r.is_current for r in archive.projects)} 个项目、"
+        f"{sum(c.is_current for c in archive.codes)} 个二维码、{len(archive.bulletins)} 批通报，"
+        f"共 {report.pages} 个页面；用时 {time.perf_counter() - started:.1f} 秒；网站在 {args.out}/"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The QR codes: one permanent URL per code id, drawn with segno as SVG and PNG.
+
+The payload names the code, not the project, so a sign keeps working whatever
+happens to the project's page. Scheme and host are upper-cased: an all-uppercase
+URL is encoded in QR alphanumeric mode, which fits version 3 (29×29) at error
+level H and so scans from further away and survives more damage than the
+lowercase form.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import segno
+
+QUIET_ZONE = 4  # modules; the QR standard's minimum
+SMALL_VERSION = 3
+
+
+@dataclass(frozen=True)
+class CodeImage:
+    code_id: str
+    url: str
+    version: int
+    error: str  # L M Q H
+    svg: bytes
+    png: bytes
+
+
+def code_base_url(base_url: str) -> str:
+    """`https://jd.example.org/` → `HTTPS://JD.EXAMPLE.ORG/Q/`; the path keeps its case."""
+    parts = urlsplit(base_url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme.upper()}://{parts.netloc.upper()}{path}Q/"
+
+
+def make_symbol(url: str) -> segno.QRCode:
+    """Level H where the payload fits version 3, else Q if that fits, else H at a larger version."""
+    for error in ("H", "Q"):
+        try:
+            return _fitting(url, error)
+        except segno.DataOverflowError:
+            continue
+    return segno.make_qr(url, error="H", boost_error=False)
+
+
+def _fitting(url: str, error: str) -> segno.QRCode:
+    symbol = segno.make_qr(url, error=error, boost_error=False)
+    if symbol.version > SMALL_VERSION:
+        raise segno.DataOverflowError("does not fit version 3")
+    return symbol
+
+
+def draw_code(code_id: str, base: str) -> CodeImage:
+    url = base + code_id
+    symbol = make_symbol(url)
+    svg, png = io.BytesIO(), io.BytesIO()
+    # White background, never transparent: a scanner needs the contrast of the quiet zone.
+    symbol.save(svg, kind="svg", scale=4, border=QUIET_ZONE, dark="#000", light="#fff", xmldecl=False, title=code_id)
+    symbol.save(png, kind="png", scale=8, border=QUIET_ZONE, dark="#000", light="#fff")
+    return CodeImage(code_id, url, symbol.version, symbol.error, svg.getvalue(), png.getvalue())

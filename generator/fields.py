@@ -1,0 +1,191 @@
+"""Cell values as exported, normalised and parsed into Python values.
+
+Every parser takes what a reader found (text from CSV, or a typed cell from
+xlsx) and returns the value or raises `FieldError` saying what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+# Leading and trailing spaces include the ideographic space U+3000 and the
+# invisible characters spreadsheets leave behind.
+_SPACES = " \t\r\n\u3000\u00a0\ufeff\u200b"
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9-]{3,32}")
+MAX_CELL_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class SheetPercent:
+    """A number from an xlsx cell formatted as percent: it holds a fraction (0.85 is 85 %)."""
+
+    fraction: float | int
+
+
+class FieldError(ValueError):
+    """A cell that does not fit its type; `expected` says what would have."""
+
+    def __init__(self, expected: str, found: object) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.found = found
+
+
+def clean_text(value: object) -> str:
+    """The cell as text with outer spaces removed; a spreadsheet's typed cell becomes its text."""
+    if value is None:
+        return ""
+    if isinstance(value, SheetPercent):
+        value = value.fraction
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    return str(value).strip(_SPACES)
+
+
+def is_blank(value: object) -> bool:
+    return clean_text(value) == ""
+
+
+def _halfwidth(text: str) -> str:
+    """Full-width digits and punctuation as their ASCII forms (numbers and dates only)."""
+    return unicodedata.normalize("NFKC", text).replace("。", ".").replace("，", ",")
+
+
+def parse_text(value: object, max_chars: int | None = None) -> str:
+    text = clean_text(value)
+    limit = max_chars or MAX_CELL_CHARS
+    if len(text) > limit:
+        raise FieldError(f"不超过 {limit} 个字符，实际为 {len(text)} 个字符", text)
+    return text
+
+
+def parse_id(value: object) -> str:
+    text = clean_text(value)
+    if not ID_PATTERN.fullmatch(text):
+        raise FieldError("编号，由 3–32 个英文字母、数字或“-”组成", text)
+    return text
+
+
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_GROUPED_NUMBER = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def parse_decimal(value: object, minimum: Decimal | None = Decimal(0)) -> Decimal:
+    if isinstance(value, SheetPercent):
+        value = value.fraction
+    if isinstance(value, bool):
+        raise FieldError("数字", value)
+    if isinstance(value, (int, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = _halfwidth(clean_text(value))
+        if not (_PLAIN_NUMBER.fullmatch(text) or _GROUPED_NUMBER.fullmatch(text)):
+            raise FieldError("数字，如 1234.5 或 1,234.5", clean_text(value))
+        try:
+            number = Decimal(text.replace(",", ""))
+        except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
+            raise FieldError("数字", clean_text(value)) from exc
+    if not number.is_finite():
+        raise FieldError("数字", clean_text(value))
+    if minimum is not None and number < minimum:
+        raise FieldError(f"不小于 {minimum} 的数字", clean_text(value))
+    return number
+
+
+def parse_bounded_decimal(value: object, low: Decimal, high: Decimal, what: str) -> Decimal:
+    number = parse_decimal(value, minimum=None)
+    if not low <= number <= high:
+        raise FieldError(f"{what}，在 {low} 到 {high} 之间", clean_text(value))
+    return number
+
+
+_DATE_SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_DATE_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+DATE_EXPECTED = "日期，如 2021-11-15、2021/11/15、2021.11.15 或 2021年11月15日"
+
+
+def parse_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()  # a time of day in a spreadsheet cell is dropped
+    if isinstance(value, date):
+        return value
+    text = _halfwidth(clean_text(value))
+    match = _DATE_SEPARATED.fullmatch(text) or _DATE_CHINESE.fullmatch(text)
+    if not match:
+        raise FieldError(DATE_EXPECTED, clean_text(value))
+    year, month, day = (int(g) for g in match.groups() if g not in "-/.")
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise FieldError("存在的日期", clean_text(value)) from exc
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(value: object) -> str:
+    text = _halfwidth(clean_text(value))
+    match = _MONTH.fullmatch(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise FieldError("年月，格式 YYYY-MM，如 2021-11", clean_text(value))
+    return text
+
+
+def parse_percent(value: object) -> Decimal:
+    """Percentage points 0–100: `85`, `85%`, `８５％`, or 0.85 in a percent-formatted xlsx cell."""
+    if isinstance(value, SheetPercent):
+        number = parse_decimal(value.fraction, minimum=None) * 100
+    else:
+        text = _halfwidth(clean_text(value))
+        number = parse_decimal(text[:-1] if text.endswith("%") else text, minimum=None)
+    if not Decimal(0) <= number <= Decimal(100):
+        raise FieldError("0 到 100 之间的百分数，如 85 或 85%", clean_text(value))
+    return number.normalize() if number == number.to_integral() else number
+
+
+_PHONE = re.compile(r"\+?[0-9()\- ]+")
+
+
+def parse_phone(value: object) -> str:
+    text = _halfwidth(clean_text(value))
+    digits = sum(ch.isdigit() for ch in text)
+    if not _PHONE.fullmatch(text) or not 3 <= digits <= 20:
+        raise FieldError("电话号码：3–20 位数字，可含 +、-、括号和空格", clean_text(value))
+    return text
+
+
+def tel_uri(phone: str) -> str:
+    """The `tel:` target of a phone as written: its digits and a leading plus."""
+    return "tel:" + ("+" if phone.startswith("+") else "") + "".join(c for c in phone if c.isdigit())
+
+
+def parse_url(value: object) -> str:
+    text = clean_text(value)
+    if not re.fullmatch(r"https?://[^\s<>\"'`]+", text, flags=re.IGNORECASE):
+        raise FieldError("以 http:// 或 https:// 开头的网址", text)
+    return text
+
+
+def choice_parser(options: dict[str, str]):
+    """A parser for an enum: `options` maps every accepted spelling to the canonical value."""
+
+    folded = {key.casefold(): value for key, value in options.items()}
+    expected = "、".join(dict.fromkeys(options))
+
+    def parse_choice(value: object) -> str:
+        text = clean_text(value)
+        try:
+            return folded[text.casefold()]
+        except KeyError:
+            raise FieldError(f"其中之一：{expected}", text) from None
+
+    return parse_choice

@@ -1,0 +1,81 @@
+"""Problems found in an export, in the contract's message format, and the few exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One line on standard error: `<file>:<row>:<column>: <message>`.
+
+    `row` is the spreadsheet row or CSV line on which the record starts (the
+    header is 1), or for YAML the path with its line, e.g. `cases[0].text（第12行）`.
+    File-level problems leave row and column empty.
+    """
+
+    file: str
+    row: str
+    column: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        text = self.message if self.is_error else f"警告：{self.message}"
+        place = self.file
+        if self.row:
+            place += f":{self.row}"
+        if self.column:
+            place += f":{self.column}"
+        return f"{place}: {text}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+def error(file: str, message: str, row: object = "", column: str = "") -> Problem:
+    return Problem(file, str(row) if row != "" else "", column, message, Severity.ERROR)
+
+
+def warning(file: str, message: str, row: object = "", column: str = "") -> Problem:
+    return Problem(file, str(row) if row != "" else "", column, message, Severity.WARNING)
+
+
+def quote(found: object) -> str:
+    """Show a found value the way a message quotes it, cut so a huge cell stays one line."""
+    text = str(found)
+    if len(text) > 60:
+        text = text[:57] + "…"
+    return "“" + text.replace("\n", "⏎") + "”"
+
+
+class PortalError(Exception):
+    """Base of the errors the CLI turns into a message and an exit code."""
+
+
+class ExportInvalid(PortalError):
+    """The export breaks the contract; `problems` says where and how."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__(f"{sum(p.is_error for p in problems)} 个错误")
+        self.problems = problems
+
+
+class BuildFailed(PortalError):
+    """The site could not be built from a valid export (mkdocs, disk, lock)."""

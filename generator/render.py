@@ -1,0 +1,270 @@
+"""Render the archive into the Markdown pages of `content/`, one jinja2 template per page type.
+
+Each page type has a small context dataclass; templates read only its fields
+and `site`. Every value a template prints is escaped by `markup.finalize`
+unless it is a `Markup` made here from checked parts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import fields
+from .markup import finalize, render_restricted_markdown
+from .model import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
+from .schema import STATUSES
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
+STATUS_CLASSES = {"前期": "planned", "在建": "building", "停工": "suspended", "竣工": "completed"}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page may show about the site as a whole."""
+
+    newest: Release
+    is_sample: bool
+    code_base_url: str  # the permanent code URLs start with this, e.g. HTTPS://HOST/Q/
+    site_url: str  # the site's own base URL, ending in /
+
+
+@dataclass(frozen=True)
+class HomePage:
+    project_count: int
+    code_count: int
+    status_counts: tuple[tuple[str, int], ...]
+    region_counts: tuple[tuple[str, int], ...]
+    latest_bulletins: tuple[BulletinRecord, ...]
+    bulletin_count: int
+    case_count: int
+
+
+@dataclass(frozen=True)
+class ProjectIndexPage:
+    by_region: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]
+    by_status: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]
+    dropped: tuple[ProjectRecord, ...]
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    record: ProjectRecord
+    scanned: CodeRecord | None  # set on a code's page: the sign that was scanned
+    cases: tuple[tuple[BulletinRecord, Case], ...]  # cases that name this project
+    complaint_url: Markup  # the platform's complaint entry with project and code filled in
+    is_overdue: bool  # planned completion passed (at the release date) and not completed
+    investment_share: int | None  # completed against total, whole percent
+
+
+
+@dataclass(frozen=True)
+class LookupPage:
+    codes: tuple[tuple[CodeRecord, ProjectRecord], ...]
+
+
+@dataclass(frozen=True)
+class BulletinIndexPage:
+    bulletins: tuple[BulletinRecord, ...]
+
+
+@dataclass(frozen=True)
+class BulletinPage:
+    record: BulletinRecord
+
+
+@dataclass(frozen=True)
+class CasePage:
+    record: BulletinRecord
+    case: Case
+    position_in_bulletin: int  # 1-based
+
+
+@dataclass(frozen=True)
+class ReleaseIndexPage:
+    releases: tuple[Release, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class ReleasePage:
+    release: Release
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=False,  # finalize escapes for Markdown and HTML together
+        finalize=finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        amount=format_amount,
+        percent=format_percent,
+        zh_date=format_date,
+        tel=tel_link,
+        markdown=render_restricted_markdown,
+        lines=text_lines,
+        id_path=id_path,
+        status_class=lambda status: Markup(STATUS_CLASSES[status]),
+        number=lambda value: Markup(str(int(value))),
+    )
+    return env
+
+
+def format_amount(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.normalize():f}%"
+
+
+def format_date(value: date | None) -> str:
+    return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+def tel_link(phone: str) -> Markup:
+    """A `tel:` target; the phone passed the contract's check, so it holds only digits and `+`."""
+    return Markup(fields.tel_uri(phone))
+
+
+def text_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def id_path(value: str) -> Markup:
+    """An id as a path segment: ids are `[A-Za-z0-9-]` by contract, checked again here."""
+    if not fields.ID_PATTERN.fullmatch(value):
+        raise ValueError(f"not an id: {value!r}")
+    return Markup(value)
+
+
+def render_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[str, str]:
+    """Every page of content/, by path relative to it."""
+    env = make_environment()
+    pages: dict[str, str] = {}
+
+    def emit(rel_path: str, template: str, page: object) -> None:
+        if rel_path in pages:
+            raise ValueError(f"two pages for {rel_path}")
+        pages[rel_path] = env.get_template(template).render(page=page, site=site)
+
+    current = [r for r in archive.projects if r.is_current]
+    cases_by_project = _cases_naming_projects(archive)
+    emit("index.md", "home.md.j2", _home(archive, current))
+    emit("projects/index.md", "projects.md.j2", _project_index(archive, current))
+    by_key = {r.project.key: r for r in archive.projects}
+
+    def project_page(record: ProjectRecord, code: CodeRecord | None) -> ProjectPage:
+        p = record.project
+        filled = complaint_url.format(project_id=p.project_id, code_id=code.code_id if code else "")
+        share = None
+        if p.completed_investment is not None and p.total_investment > 0:
+            share = min(100, int(p.completed_investment * 100 / p.total_investment))
+        return ProjectPage(
+            record=record,
+            scanned=code,
+            cases=cases_by_project.get(p.key, ()),
+            complaint_url=Markup(filled),  # a setting of ours, filled with checked ids
+            is_overdue=bool(
+                p.planned_completion and p.status != "竣工" and p.planned_completion < site.newest.published
+            ),
+            investment_share=share,
+        )
+
+    for record in archive.projects:
+        emit(f"p/{record.project_id}.md", "project.md.j2", project_page(record, None))
+    for code in archive.codes:
+        emit(f"Q/{code.code_id}.md", "project.md.j2", project_page(by_key[code.project_id.casefold()], code))
+    emit(
+        "lookup.md",
+        "lookup.md.j2",
+        LookupPage(tuple((c, by_key[c.project_id.casefold()]) for c in archive.codes)),
+    )
+    emit("bulletins/index.md", "bulletins.md.j2", BulletinIndexPage(archive.bulletins))
+    for record in archive.bulletins:
+        emit(f"bulletins/{record.bulletin.bulletin_id}.md", "bulletin.md.j2", BulletinPage(record))
+        for number, case in enumerate(record.bulletin.cases, start=1):
+            emit(f"cases/{case.case_id}.md", "case.md.j2", CasePage(record, case, number))
+    emit("releases/index.md", "releases.md.j2", ReleaseIndexPage(tuple(reversed(archive.releases))))
+    for release in archive.releases:
+        emit(f"releases/{release.release_id}.md", "release.md.j2", ReleasePage(release))
+    return pages
+
+
+def _home(archive: Archive, current: list[ProjectRecord]) -> HomePage:
+    return HomePage(
+        project_count=len(current),
+        code_count=sum(1 for c in archive.codes if c.is_current),
+        status_counts=_counts(current, lambda r: r.project.status, STATUSES),
+        region_counts=_counts(current, lambda r: r.project.region),
+        latest_bulletins=archive.bulletins[:5],
+        bulletin_count=len(archive.bulletins),
+        case_count=sum(len(b.bulletin.cases) for b in archive.bulletins),
+    )
+
+
+def _counts(records, key, order=None) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = defaultdict(int)
+    for record in records:
+        counts[key(record)] += 1
+    names = [n for n in order if n in counts] if order else sorted(counts)
+    return tuple((name, counts[name]) for name in names)
+
+
+def _project_index(archive: Archive, current: list[ProjectRecord]) -> ProjectIndexPage:
+    def grouped(key, order=None):
+        groups: dict[str, list[ProjectRecord]] = defaultdict(list)
+        for record in current:
+            groups[key(record)].append(record)
+        names = [n for n in order if n in groups] if order else sorted(groups)
+        return tuple((name, tuple(groups[name])) for name in names)
+
+    return ProjectIndexPage(
+        by_region=grouped(lambda r: r.project.region),
+        by_status=grouped(lambda r: r.project.status, STATUSES),
+        dropped=tuple(r for r in archive.projects if not r.is_current),
+    )
+
+
+def _cases_naming_projects(archive: Archive) -> dict[str, tuple[tuple[BulletinRecord, Case], ...]]:
+    """Cases whose title or text names a project of the portal by its id or its exact name."""
+    id_pattern = re.compile(
+        r"(?<![A-Za-z0-9-])("
+        + "|".join(re.escape(r.project_id) for r in sorted(archive.projects, key=lambda r: -len(r.project_id)))
+        + r")(?![A-Za-z0-9-])",
+        re.IGNORECASE,
+    )
+    # Names are found through their first characters, so the search stays linear in the text.
+    by_prefix: dict[str, list[ProjectRecord]] = defaultdict(list)
+    for record in archive.projects:
+        if len(record.project.name) >= _NAME_PREFIX:
+            by_prefix[record.project.name[:_NAME_PREFIX]].append(record)
+    found: dict[str, list[tuple[BulletinRecord, Case]]] = defaultdict(list)
+    for record in archive.bulletins:
+        for case in record.bulletin.cases:
+            text = f"{case.title}\n{case.text}"
+            keys = {m.group(1).casefold() for m in id_pattern.finditer(text)}
+            for start in range(len(text) - _NAME_PREFIX + 1):
+                for candidate in by_prefix.get(text[start : start + _NAME_PREFIX], ()):
+                    if text.startswith(candidate.project.name, start):
+                        keys.add(candidate.project.key)
+            for key in sorted(keys):
+                found[key].append((record, case))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+_NAME_PREFIX = 4

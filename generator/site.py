@@ -1,0 +1,94 @@
+"""Run the mkdocs build on content/ and put the result in SITE_DIR in one step.
+
+The build goes into a sibling folder; only when it has fully succeeded is it
+exchanged with SITE_DIR, so a failed or interrupted build leaves the published
+site exactly as it was. This is the only module that runs mkdocs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import shutil
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .problems import BuildFailed
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MKDOCS_CONFIG = PROJECT_DIR / "mkdocs.yml"
+
+
+def configured_site_url() -> str:
+    import yaml
+
+    return yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8"))["site_url"]
+
+
+def configured_extra() -> dict:
+    import yaml
+
+    return yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8")).get("extra", {})
+
+
+def run_mkdocs(content_dir: Path, out_dir: Path, site_url: str, is_sample: bool, data_date: date) -> None:
+    """Build content_dir into out_dir (which must not be the published folder)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # The only date in the output (sitemap, gzip header) is the data's, never the clock's.
+    os.environ["SOURCE_DATE_EPOCH"] = str(
+        int(datetime(data_date.year, data_date.month, data_date.day, tzinfo=timezone.utc).timestamp())
+    )
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        config = load_config(
+            str(MKDOCS_CONFIG),
+            docs_dir=str(content_dir),
+            site_dir=str(out_dir),
+            site_url=site_url,
+        )
+        config.extra["sample_data"] = is_sample
+        build(config)
+    except MkDocsException as exc:
+        raise BuildFailed(f"mkdocs 构建失败：{exc}") from exc
+    except OSError as exc:
+        raise BuildFailed(f"写入站点时出错：{exc}") from exc
+
+
+def staging_dir(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}.building")
+
+
+def publish(staged: Path, site_dir: Path) -> None:
+    """Put the staged build in place of SITE_DIR; at no moment is SITE_DIR missing or mixed."""
+    if site_dir.exists() and _exchange(staged, site_dir):
+        shutil.rmtree(staged)  # now holds the previous site
+        return
+    if site_dir.exists():
+        previous = site_dir.with_name(f".{site_dir.name}.previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        os.rename(site_dir, previous)
+        os.rename(staged, site_dir)
+        shutil.rmtree(previous)
+    else:
+        os.rename(staged, site_dir)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
