@@ -104,7 +104,7 @@ def parse_decimal(value: object, minimum: Decimal | None = Decimal(0)) -> Decima
 def parse_bounded_decimal(value: object, low: Decimal, high: Decimal, what: str) -> Decimal:
     number = parse_decimal(value, minimum=None)
     if not low <= number <= high:
-        raise FieldError(f"{what}，在 {low} 到 {high} 之间", clean_text(value))
+        raise FieldError(f"介于 {low} 到 {high} 之间的{what}", clean_text(value))
     return number
 
 
@@ -126,7 +126,7 @@ def parse_date(value: object) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise FieldError("存在的日期", clean_text(value)) from exc
+        raise FieldError("有效的日期（该日期不存在）", clean_text(value)) from exc
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -148,7 +148,7 @@ def parse_percent(value: object) -> Decimal:
         text = _halfwidth(clean_text(value))
         number = parse_decimal(text[:-1] if text.endswith("%") else text, minimum=None)
     if not Decimal(0) <= number <= Decimal(100):
-        raise FieldError("0 到 100 之间的百分数，如 85 或 85%", clean_text(value))
+        raise FieldError("介于 0 到 100 之间的百分数，如 85 或 85%", clean_text(value))
     return number.normalize() if number == number.to_integral() else number
 
 

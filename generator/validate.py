@@ -72,8 +72,10 @@ class _ReleaseValidator:
     def run(self) -> Release | None:
         header = self._release_yaml()
         projects = self._projects()
-        project_ids = {p.key for p in projects} | self._ids_in_rows(PROJECTS)
-        referable = project_ids | self.known_projects
+        # When the projects file itself is unreadable, references to it cannot be judged.
+        referable = None
+        if PROJECTS.name in self.raw.tables:
+            referable = {p.key for p in projects} | self._ids_in_rows(PROJECTS) | self.known_projects
         codes = self._codes(referable)
         progress = self._progress(referable)
         bulletins = self._bulletins()
@@ -209,7 +211,7 @@ class _ReleaseValidator:
             projects.append(Project(**values))
         return projects
 
-    def _codes(self, referable: set[str]) -> list[QrCode]:
+    def _codes(self, referable: set[str] | None) -> list[QrCode]:
         table = self.raw.tables.get(QRCODES.name)
         if table is None:
             return []
@@ -219,7 +221,7 @@ class _ReleaseValidator:
             code = QrCode(**values)
             if not self._first_seen(table, row, "code_id", code.code_id, seen, "二维码编号"):
                 continue
-            if code.project_id.casefold() not in referable:
+            if referable is not None and code.project_id.casefold() not in referable:
                 self.problems.append(
                     _row_problem(
                         table, row, "project_id",
@@ -243,11 +245,11 @@ class _ReleaseValidator:
             codes.append(code)
         return codes
 
-    def _progress(self, referable: set[str]) -> list[ProgressReport]:
+    def _progress(self, referable: set[str] | None) -> list[ProgressReport]:
         table = self.raw.tables.get(PROGRESS.name)
         reports = []
         for row, values in self._rows(PROGRESS):
-            if values["project_id"].casefold() not in referable:
+            if referable is not None and values["project_id"].casefold() not in referable:
                 self.problems.append(
                     _row_problem(
                         table, row, "project_id",
