@@ -107,6 +107,8 @@ def make_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Relative links up `steps` folders, for Markdown link targets (never from data).
+    env.globals["up"] = lambda steps: Markup("../" * steps)
     env.filters.update(
         amount=format_amount,
         percent=format_percent,
