@@ -38,6 +38,8 @@ class SiteInfo:
 
 @dataclass(frozen=True)
 class HomePage:
+    """The home page: headline counts of the newest release and the latest bulletins."""
+
     project_count: int
     code_count: int
     status_counts: tuple[tuple[str, int], ...]
@@ -49,6 +51,8 @@ class HomePage:
 
 @dataclass(frozen=True)
 class ProjectIndexPage:
+    """All current projects grouped by region and by status, and the dropped ones."""
+
     by_region: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]
     by_status: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]
     dropped: tuple[ProjectRecord, ...]
@@ -56,6 +60,8 @@ class ProjectIndexPage:
 
 @dataclass(frozen=True)
 class ProjectPage:
+    """A project's page, or a code's copy of it that names the scanned sign."""
+
     record: ProjectRecord
     scanned: CodeRecord | None  # set on a code's page: the sign that was scanned
     cases: tuple[tuple[BulletinRecord, Case], ...]  # cases that name this project
@@ -67,21 +73,29 @@ class ProjectPage:
 
 @dataclass(frozen=True)
 class LookupPage:
+    """Every code with its project, for people typing the number under a damaged code."""
+
     codes: tuple[tuple[CodeRecord, ProjectRecord], ...]
 
 
 @dataclass(frozen=True)
 class BulletinIndexPage:
+    """The bulletin archive, newest first."""
+
     bulletins: tuple[BulletinRecord, ...]
 
 
 @dataclass(frozen=True)
 class BulletinPage:
+    """One bulletin with its cases in order, and its earlier texts when corrected."""
+
     record: BulletinRecord
 
 
 @dataclass(frozen=True)
 class CasePage:
+    """One case with its permanent URL and a citation block."""
+
     record: BulletinRecord
     case: Case
     position_in_bulletin: int  # 1-based
@@ -89,11 +103,15 @@ class CasePage:
 
 @dataclass(frozen=True)
 class ReleaseIndexPage:
+    """Every release of the data root, newest first."""
+
     releases: tuple[Release, ...]  # newest first
 
 
 @dataclass(frozen=True)
 class ReleasePage:
+    """One release: its notes, counts and source files."""
+
     release: Release
 
 

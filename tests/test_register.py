@@ -1,0 +1,48 @@
+"""The code register: a published code resolves for ever and never moves to another project."""
+
+from __future__ import annotations
+
+import shutil
+
+from generator import cli
+
+from .conftest import MINIMAL
+
+
+def _build(data_root, work):
+    return cli.main(["build", str(data_root), "--out", str(work / "site"), "--work", str(work)])
+
+
+def test_register_remembers_codes_after_their_release_is_gone(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    assert _build(data, tmp_path) == 0
+    register = (tmp_path / "qr" / "register.csv").read_text(encoding="utf-8")
+    assert register.splitlines() == [
+        "code_id,project_id,first_release,last_release",
+        "BT000101,BT-0001,2021-11,2021-11",
+        "BT000201,BT-0002,2021-11,2021-11",
+    ]
+    # The next month's export moves a code, and the old release folder has been lost.
+    december = data / "2021-12"
+    shutil.move(data / "2021-11", december)
+    (december / "release.yaml").write_text("release: 2021-12\npublished: 2021-12-20\nissuer: 包头市纪委监委\n")
+    (december / "qrcodes.csv").write_text("二维码编号,项目编号\nBT000101,BT-0002\nBT000201,BT-0002\n")
+    site_before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "site").rglob("*"))
+    assert _build(data, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert "2021-12/qrcodes.csv:2:项目编号: 二维码“BT000101”已于 2021-11 发布，属于项目“BT-0001”" in err
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "site").rglob("*")) == site_before
+
+
+def test_dropped_code_keeps_resolving(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    december = data / "2021-12"
+    shutil.copytree(data / "2021-11", december)
+    (december / "release.yaml").write_text("release: 2021-12\npublished: 2021-12-20\nissuer: 包头市纪委监委\n")
+    (december / "qrcodes.csv").write_text("二维码编号,项目编号\nBT000101,BT-0001\n")
+    assert _build(data, tmp_path) == 0
+    page = (tmp_path / "site" / "Q" / "BT000201" / "index.html").read_text(encoding="utf-8")
+    assert "九原区某某学校新建工程" in page
+    assert "已停用，仍可访问" in page
