@@ -15,9 +15,9 @@ from .model import ProgressPoint
 
 # The viewBox: wide and low, so the chart stays small on a phone held upright.
 WIDTH = 340
-HEIGHT = 150
-PLOT_LEFT = 40  # room for the "100%" labels of the scale
-PLOT_RIGHT = WIDTH - 14
+HEIGHT = 160
+PLOT_LEFT = 44  # room for the "100%" labels of the scale
+PLOT_RIGHT = WIDTH - 10
 PLOT_TOP = 12
 PLOT_BOTTOM = 118
 SCALE_STEPS = (0, 50, 100)
@@ -62,7 +62,7 @@ class ProgressChart:
     @property
     def label_y(self) -> int:
         """Baseline of the date labels under the plot."""
-        return self.bottom + 16
+        return self.bottom + 18
 
     @property
     def legend_y(self) -> int:

@@ -71,6 +71,11 @@ class ProjectPage:
 class LookupPage:
     codes: tuple[tuple[CodeRecord, ProjectRecord], ...]
 
+    @property
+    def example(self) -> str:
+        """A real code, shown as the form's placeholder."""
+        return self.codes[0][0].code_id if self.codes else ""
+
 
 @dataclass(frozen=True)
 class BulletinIndexPage:
