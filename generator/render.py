@@ -21,6 +21,7 @@ from markupsafe import Markup
 from . import fields
 from .markup import finalize, render_restricted_markdown
 from .model import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
+from .problems import BuildFailed
 from .progress_chart import ProgressChart, progress_chart
 from .schema import STATUSES
 
@@ -164,7 +165,16 @@ def query_value(value: str) -> Markup:
 
 def fill_complaint_url(template: str, project_id: str, code_id: str) -> str:
     """The configured complaint entry with the ids filled in, each percent-encoded for the query."""
-    return template.format(project_id=quote(project_id, safe=""), code_id=quote(code_id, safe=""))
+    try:
+        filled = template.format(project_id=quote(project_id, safe=""), code_id=quote(code_id, safe=""))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise BuildFailed(
+            f"mkdocs.yml 的 extra.complaint_url 无法填写（{exc!r}）：只能含 {{project_id}} 和 {{code_id}} 两个占位符"
+        ) from None
+    # The link is written in Markdown and HTML as it is: it must be one plain http(s) URL.
+    if filled and not re.fullmatch(r"https?://[^\s<>\"'()\[\]`]+", filled):
+        raise BuildFailed(f"mkdocs.yml 的 extra.complaint_url 不是有效的 http(s) 网址：{template}")
+    return filled
 
 
 def text_lines(text: str) -> list[str]:

@@ -19,6 +19,7 @@ import pytest
 from generator.code_files import alias_path
 from generator.model import ProgressPoint
 from generator.progress_chart import PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, progress_chart
+from generator.problems import BuildFailed
 from generator.render import fill_complaint_url
 
 from .browser import PHONE, chromium, serve
@@ -306,6 +307,15 @@ def test_complaint_link_fills_ids_as_encoded_query_values():
         "https://jd.example.org/complaint?project=BT-0001&code=BT000101"
     )
     assert fill_complaint_url(template, "BT-0001", "") == "https://jd.example.org/complaint?project=BT-0001&code="
+    assert fill_complaint_url("", "BT-0001", "") == ""  # not configured: the page leaves the link out
+
+
+@pytest.mark.parametrize(
+    "template", ["https://x.example/c?p={project}", "https://x.example/c?p={0}", "javascript:alert({project_id})"]
+)
+def test_a_bad_complaint_url_setting_is_a_clear_build_error(template):
+    with pytest.raises(BuildFailed, match="extra.complaint_url"):
+        fill_complaint_url(template, "BT-0001", "BT000101")
 
 
 def test_project_page_links_complaint_map_and_phones(sample_build):
