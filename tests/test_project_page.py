@@ -334,3 +334,15 @@ def test_project_page_links_complaint_map_and_phones(sample_build):
     assert f'href="geo:{lat},{lon}"' in html
     without = next(r for r in sample_build.archive.projects if r.project.longitude is None)
     assert "uri.amap.com" not in (site_dir / "p" / without.project_id / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["base.html", "content.html"])
+def test_overridden_theme_partials_match_the_theme(name):
+    """Our copies only wrap material's inline scripts in a condition; a theme upgrade must be re-copied."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates" / "partials" / "javascripts" / name
+    ours = TESTS.parent / "site_templates" / "overrides" / "partials" / "javascripts" / name
+    body = [line for line in theme.read_text(encoding="utf-8").splitlines() if not line.startswith(("{#-", "  This", "-#}"))]
+    copied = ours.read_text(encoding="utf-8").splitlines()
+    assert copied[2:-1] == body
