@@ -6,6 +6,8 @@ DATA ?= data/sample
 SITE ?= site
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# axe-core for the accessibility tests, pinned by tests/js/package-lock.json.
+TEST_JS := tests/js/node_modules/.package-lock.json
 
 .PHONY: site test serve sample clean
 
@@ -19,12 +21,16 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+$(TEST_JS): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --silent
+
 site: $(STAMP)
 	$(BIN)/portal build $(DATA) --out $(SITE)
 	@echo "站点已生成：$(SITE)/index.html —— 用 'make serve' 在 http://127.0.0.1:8000/ 预览"
 
 test: $(TEST_STAMP)
 	bash tools/install-system-deps.sh
+	$(MAKE) --no-print-directory $(TEST_JS)
 	$(BIN)/python -m pytest
 
 serve: site

@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 from . import codes as qr
 from . import site
 from .archive import build_archive
+from .code_files import render_code_files
 from .model import Archive
 from .problems import BuildFailed, ExportInvalid, Problem
 from .readers import read_data_root
@@ -96,6 +97,8 @@ def build(
             pages = render_pages(archive, site_info, extra.get("complaint_url", ""))
             content = OutputTree(work_dir / "content")
             for rel_path, text in pages.items():
+                content.add(rel_path, text)
+            for rel_path, text in render_code_files(archive, site_info).items():
                 content.add(rel_path, text)
         with _timed(seconds, "codes", progress, "生成二维码"):
             printed = OutputTree(work_dir / "qr")

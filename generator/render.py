@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -20,6 +21,8 @@ from markupsafe import Markup
 from . import fields
 from .markup import finalize, render_restricted_markdown
 from .model import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
+from .problems import BuildFailed
+from .progress_chart import ProgressChart, progress_chart
 from .schema import STATUSES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
@@ -68,14 +71,19 @@ class ProjectPage:
     complaint_url: Markup  # the platform's complaint entry with project and code filled in
     is_overdue: bool  # planned completion passed (at the release date) and not completed
     investment_share: int | None  # completed against total, whole percent
-
-
+    chart: ProgressChart | None  # the history drawn as SVG; None when nothing to draw
+    source_release: Release  # the release the shown data were last published in
 
 @dataclass(frozen=True)
 class LookupPage:
     """Every code with its project, for people typing the number under a damaged code."""
 
     codes: tuple[tuple[CodeRecord, ProjectRecord], ...]
+
+    @property
+    def example(self) -> str:
+        """A real code, shown as the form's placeholder."""
+        return self.codes[0][0].code_id if self.codes else ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,8 @@ def make_environment() -> jinja2.Environment:
         id_path=id_path,
         status_class=lambda status: Markup(STATUS_CLASSES[status]),
         number=lambda value: Markup(str(int(value))),
+        plain_number=plain_number,
+        query=query_value,
     )
     return env
 
@@ -159,6 +169,30 @@ def format_date(value: date | None) -> str:
 def tel_link(phone: str) -> Markup:
     """A `tel:` target; the phone passed the contract's check, so it holds only digits and `+`."""
     return Markup(fields.tel_uri(phone))
+
+
+def plain_number(value: Decimal) -> Markup:
+    """A decimal as digits, sign and point only (`8E+1` → `80`), for attributes and URLs."""
+    return Markup(f"{Decimal(value).normalize():f}")
+
+
+def query_value(value: str) -> Markup:
+    """Text as one percent-encoded URL query value: only unreserved ASCII remains."""
+    return Markup(quote(str(value), safe=""))
+
+
+def fill_complaint_url(template: str, project_id: str, code_id: str) -> str:
+    """The configured complaint entry with the ids filled in, each percent-encoded for the query."""
+    try:
+        filled = template.format(project_id=quote(project_id, safe=""), code_id=quote(code_id, safe=""))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise BuildFailed(
+            f"mkdocs.yml 的 extra.complaint_url 无法填写（{exc!r}）：只能含 {{project_id}} 和 {{code_id}} 两个占位符"
+        ) from None
+    # The link is written in Markdown and HTML as it is: it must be one plain http(s) URL.
+    if filled and not re.fullmatch(r"https?://[^\s<>\"'()\[\]`]+", filled):
+        raise BuildFailed(f"mkdocs.yml 的 extra.complaint_url 不是有效的 http(s) 网址：{template}")
+    return filled
 
 
 def text_lines(text: str) -> list[str]:
@@ -187,10 +221,11 @@ def render_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[s
     emit("index.md", "home.md.j2", _home(archive, current))
     emit("projects/index.md", "projects.md.j2", _project_index(archive, current))
     by_key = {r.project.key: r for r in archive.projects}
+    releases = {r.release_id: r for r in archive.releases}
 
     def project_page(record: ProjectRecord, code: CodeRecord | None) -> ProjectPage:
         p = record.project
-        filled = complaint_url.format(project_id=p.project_id, code_id=code.code_id if code else "")
+        filled = fill_complaint_url(complaint_url, p.project_id, code.code_id if code else "")
         share = None
         if p.completed_investment is not None and p.total_investment > 0:
             share = min(100, int(p.completed_investment * 100 / p.total_investment))
@@ -203,6 +238,8 @@ def render_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[s
                 p.planned_completion and p.status != "竣工" and p.planned_completion < site.newest.published
             ),
             investment_share=share,
+            chart=progress_chart(record.history, p.total_investment),
+            source_release=releases[record.last_release],
         )
 
     for record in archive.projects:

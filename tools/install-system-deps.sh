@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: a real browser, a real web server, CJK fonts.
+# Debian packages the tests use: a real browser, a real web server, CJK fonts, npm.
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v npm >/dev/null 2>&1 || need+=(npm)  # installs axe-core for the accessibility tests
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
