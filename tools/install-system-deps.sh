@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: a real browser, a real web server, CJK fonts.
+# Debian packages the tests use: a real browser, a real web server, CJK fonts, poppler (PDF → PNG, pdffonts).
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
