@@ -7,6 +7,7 @@ font or a foreign output folder stops the run before any file is written.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,17 +79,12 @@ def make_kit(
     missing = signs.missing_glyphs([signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen])
 
     tree = OutputTree(out_dir)
-    template = _environment().get_template("master.svg.j2")
     layouts: dict[str, signs.MasterLayout] = {}
     progress(f"绘制 {len(chosen)} 个标牌母版（SVG、PDF）")
     for number, code in enumerate(chosen, start=1):
         layout = signs.master_layout(code)
         layouts[code.code_id] = layout
-        svg = template.render(
-            code=code, layout=layout, path_data=signs.run_path(code),
-            quiet_zone=qr.QUIET_ZONE, font_family=SVG_FONT_FAMILY,
-        )
-        tree.add(f"{MASTERS_DIR}/{code.code_id}.svg", svg)
+        tree.add(f"{MASTERS_DIR}/{code.code_id}.svg", render_master_svg(code, layout))
         tree.add(f"{MASTERS_DIR}/{code.code_id}.pdf", signs.draw_master_pdf(code, layout))
         if number % 100 == 0 or number == len(chosen):
             progress(f"已绘制 {number}/{len(chosen)}")
@@ -118,6 +114,13 @@ def select_codes(archive: Archive, code_base: str, only_new: bool) -> tuple[sign
     )
 
 
+def render_master_svg(code: signs.SignCode, layout: signs.MasterLayout) -> str:
+    return _environment().get_template("master.svg.j2").render(
+        code=code, layout=layout, path_data=signs.run_path(code), quiet_zone=qr.QUIET_ZONE,
+        font_family=SVG_FONT_FAMILY,
+    )
+
+
 def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs.MasterLayout]) -> str:
     """The sign maker's list, UTF-8 with a BOM so that Excel shows the Chinese names."""
     out = io.StringIO(newline="")
@@ -137,6 +140,7 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
     # SVG is XML: autoescape on, so a project name is always text in the artwork.
     return jinja2.Environment(

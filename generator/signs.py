@@ -198,12 +198,15 @@ def _draw_symbol(canvas: Canvas, code: SignCode, left: float, top: float, module
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(left, top - side, side, side, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
-    # One path: a rasteriser fills the union, with no hairline seams between rows.
+    # In module units, y downwards as in the matrix: small integers keep the PDF short and quick
+    # to write. One path: a rasteriser fills the union, with no hairline seams between rows.
+    canvas.saveState()
+    canvas.transform(module, 0, 0, -module, left + qr.QUIET_ZONE * module, top - qr.QUIET_ZONE * module)
     path = canvas.beginPath()
-    origin_x, origin_y = left + qr.QUIET_ZONE * module, top - qr.QUIET_ZONE * module
     for row, column, length in code.runs:
-        path.rect(origin_x + column * module, origin_y - (row + 1) * module, length * module, module)
+        path.rect(column, row, length, 1)
     canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 def draw_master_pdf(code: SignCode, layout: MasterLayout) -> bytes:
