@@ -21,7 +21,7 @@ from generator import cli, signkit, signs
 from generator import codes as qr
 from generator.pipeline import check_export
 
-from .conftest import MINIMAL, SAMPLE, TESTS, overlay
+from .conftest import CHROMIUM_ARGS, MINIMAL, SAMPLE, TESTS, overlay
 
 BASE_URL = "https://jd.example.org/"  # as in conftest.sample_build
 SVG = "{http://www.w3.org/2000/svg}"
@@ -183,6 +183,26 @@ def test_master_pdf_scans(kit):
         # 8 px a module: the master's own vector symbol, rasterised by poppler.
         image = render_pdf_page(kit.out / row["master_pdf"], 8 * 25.4 / float(row["module_mm"]))
         assert decode(image) == [row["url"]]
+
+
+def test_svg_master_scans_in_a_real_browser(kit, tmp_path):
+    """Chromium draws the SVG master (viewBox, transform, fills) the way a sign maker's software would."""
+    from playwright.sync_api import sync_playwright
+
+    rows = sample_rows(kit, 3)
+    page_html = tmp_path / "view.html"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 400, "height": 520})
+            for row in rows:
+                svg_uri = (kit.out / row["master_svg"]).as_uri()
+                page_html.write_text(f'<body style="margin:0"><img src="{svg_uri}" style="width:400px">')
+                page.goto(page_html.as_uri())
+                shot = Image.open(io.BytesIO(page.screenshot()))
+                assert decode(shot) == [row["url"]], row["code_id"]
+        finally:
+            browser.close()
 
 
 def test_every_pdf_embeds_a_chinese_font(kit):
