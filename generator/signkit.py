@@ -27,10 +27,24 @@ MANIFEST_NAME = "manifest.csv"
 PROOFS_NAME = "proof-sheets.pdf"
 MASTERS_DIR = "masters"
 # What a sign maker's machine is likely to have; the PDF master carries its own font.
-SVG_FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
+SVG_FONT_FAMILY = (
+    "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
+)
 MANIFEST_COLUMNS = (
-    "code_id", "project_id", "project_name", "label", "url", "short_url", "qr_version", "error_level",
-    "module_mm", "master_svg", "master_pdf", "proof_sheet", "proof_page", "first_release",
+    "code_id",
+    "project_id",
+    "project_name",
+    "label",
+    "url",
+    "short_url",
+    "qr_version",
+    "error_level",
+    "module_mm",
+    "master_svg",
+    "master_pdf",
+    "proof_sheet",
+    "proof_page",
+    "first_release",
 )
 # Cells a spreadsheet would run as a formula; the manifest is opened in Excel by sign makers.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -76,7 +90,9 @@ def make_kit(
         base_url += "/"
     chosen = select_codes(archive, qr.code_base_url(base_url), only_new)
     release_id = archive.newest.release_id
-    missing = signs.missing_glyphs([signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen])
+    missing = signs.missing_glyphs(
+        [signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen]
+    )
 
     tree = OutputTree(out_dir)
     layouts: dict[str, signs.MasterLayout] = {}
@@ -97,7 +113,9 @@ def make_kit(
     tree.add(MANIFEST_NAME, render_manifest(chosen, layouts))
     progress(f"写入 {out_dir}")
     written, removed = write_tree(tree)
-    return KitReport(release_id, len(chosen), sheets, written, removed, only_new, checked.problems, missing)
+    return KitReport(
+        release_id, len(chosen), sheets, written, removed, only_new, checked.problems, missing
+    )
 
 
 def select_codes(archive: Archive, code_base: str, only_new: bool) -> tuple[signs.SignCode, ...]:
@@ -106,8 +124,12 @@ def select_codes(archive: Archive, code_base: str, only_new: bool) -> tuple[sign
     newest = archive.newest.release_id
     return tuple(
         signs.sign_code(
-            code.code_id, code.project_id, names[code.project_id.casefold()], code.label,
-            code.first_release, code_base,
+            code.code_id,
+            code.project_id,
+            names[code.project_id.casefold()],
+            code.label,
+            code.first_release,
+            code_base,
         )
         for code in archive.codes
         if code.is_current and (not only_new or code.first_release == newest)
@@ -115,24 +137,45 @@ def select_codes(archive: Archive, code_base: str, only_new: bool) -> tuple[sign
 
 
 def render_master_svg(code: signs.SignCode, layout: signs.MasterLayout) -> str:
-    return _environment().get_template("master.svg.j2").render(
-        code=code, layout=layout, path_data=signs.run_path(code), quiet_zone=qr.QUIET_ZONE,
-        font_family=SVG_FONT_FAMILY,
+    return (
+        _environment()
+        .get_template("master.svg.j2")
+        .render(
+            code=code,
+            layout=layout,
+            path_data=signs.run_path(code),
+            quiet_zone=qr.QUIET_ZONE,
+            font_family=SVG_FONT_FAMILY,
+        )
     )
 
 
-def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs.MasterLayout]) -> str:
+def render_manifest(
+    chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs.MasterLayout]
+) -> str:
     """The sign maker's list, UTF-8 with a BOM so that Excel shows the Chinese names."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)
     for index, code in enumerate(chosen):
-        writer.writerow((
-            code.code_id, code.project_id, _cell(code.project_name), _cell(code.label), code.url,
-            code.short_url, code.version, code.error, layouts[code.code_id].module,
-            f"{MASTERS_DIR}/{code.code_id}.svg", f"{MASTERS_DIR}/{code.code_id}.pdf",
-            PROOFS_NAME, index // signs.PER_SHEET + 1, code.first_release,
-        ))
+        writer.writerow(
+            (
+                code.code_id,
+                code.project_id,
+                _cell(code.project_name),
+                _cell(code.label),
+                code.url,
+                code.short_url,
+                code.version,
+                code.error,
+                layouts[code.code_id].module,
+                f"{MASTERS_DIR}/{code.code_id}.svg",
+                f"{MASTERS_DIR}/{code.code_id}.pdf",
+                PROOFS_NAME,
+                index // signs.PER_SHEET + 1,
+                code.first_release,
+            )
+        )
     return "\ufeff" + out.getvalue()
 
 

@@ -56,7 +56,9 @@ class SignCode:
     runs: tuple[tuple[int, int, int], ...]  # (row, first column, length) of each dark run
 
 
-def sign_code(code_id: str, project_id: str, project_name: str, label: str, first_release: str, base: str) -> SignCode:
+def sign_code(
+    code_id: str, project_id: str, project_name: str, label: str, first_release: str, base: str
+) -> SignCode:
     url = base + code_id
     symbol = qr.make_symbol(url)
     if symbol.is_micro:  # make_qr never makes one; a reader app may not know Micro QR
@@ -74,8 +76,17 @@ def sign_code(code_id: str, project_id: str, project_name: str, label: str, firs
                 column += 1
     parts = urlsplit(url)
     return SignCode(
-        code_id, project_id, project_name, label, first_release, url,
-        parts.netloc.lower() + parts.path, symbol.version, symbol.error, len(symbol.matrix), tuple(runs),
+        code_id,
+        project_id,
+        project_name,
+        label,
+        first_release,
+        url,
+        parts.netloc.lower() + parts.path,
+        symbol.version,
+        symbol.error,
+        len(symbol.matrix),
+        tuple(runs),
     )
 
 
@@ -169,7 +180,10 @@ def master_layout(code: SignCode) -> MasterLayout:
     texts = (
         (SLOGAN, _fit(SLOGAN, side * 0.075, room)),
         (name, _fit(name, side * 0.045, room)),
-        (f"编号 {code.code_id}　{code.short_url}", _fit(f"编号 {code.code_id}　{code.short_url}", side * 0.038, room)),
+        (
+            f"编号 {code.code_id}　{code.short_url}",
+            _fit(f"编号 {code.code_id}　{code.short_url}", side * 0.038, room),
+        ),
     )
     lines, y = [], side
     for text, size in texts:
@@ -177,8 +191,13 @@ def master_layout(code: SignCode) -> MasterLayout:
         lines.append(TextLine(text, side / 2, round(y, 3), round(size, 3)))
     height = y + side * 0.05
     return MasterLayout(
-        round(side, 3), round(height, 3), module, qr.QUIET_ZONE * module, qr.QUIET_ZONE * module,
-        code.size * module, tuple(lines),
+        round(side, 3),
+        round(height, 3),
+        module,
+        qr.QUIET_ZONE * module,
+        qr.QUIET_ZONE * module,
+        code.size * module,
+        tuple(lines),
     )
 
 
@@ -201,7 +220,9 @@ def _draw_symbol(canvas: Canvas, code: SignCode, left: float, top: float, module
     # In module units, y downwards as in the matrix: small integers keep the PDF short and quick
     # to write. One path: a rasteriser fills the union, with no hairline seams between rows.
     canvas.saveState()
-    canvas.transform(module, 0, 0, -module, left + qr.QUIET_ZONE * module, top - qr.QUIET_ZONE * module)
+    canvas.transform(
+        module, 0, 0, -module, left + qr.QUIET_ZONE * module, top - qr.QUIET_ZONE * module
+    )
     path = canvas.beginPath()
     for row, column, length in code.runs:
         path.rect(column, row, length, 1)

@@ -46,8 +46,20 @@ def decode(image: Image.Image) -> list[str]:
 
 def render_pdf_page(pdf: Path, dpi: float, page: int = 1) -> Image.Image:
     out = subprocess.run(
-        ["pdftoppm", "-r", f"{dpi:.3f}", "-f", str(page), "-l", str(page), "-gray", "-singlefile", str(pdf)],
-        capture_output=True, check=True,
+        [
+            "pdftoppm",
+            "-r",
+            f"{dpi:.3f}",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-gray",
+            "-singlefile",
+            str(pdf),
+        ],
+        capture_output=True,
+        check=True,
     ).stdout
     return Image.open(io.BytesIO(out))
 
@@ -71,7 +83,8 @@ def proof_pages(kit, tmp_path_factory) -> dict[int, list[str]]:
     """Every proof sheet rendered at 150 dpi by poppler, and what zxing-cpp reads on each page."""
     folder = tmp_path_factory.mktemp("proofs")
     subprocess.run(
-        ["pdftoppm", "-r", "150", "-gray", str(kit.out / signkit.PROOFS_NAME), str(folder / "p")], check=True
+        ["pdftoppm", "-r", "150", "-gray", str(kit.out / signkit.PROOFS_NAME), str(folder / "p")],
+        check=True,
     )
     return {
         int(re.search(r"(\d+)\.pgm$", path.name).group(1)): decode(Image.open(path))
@@ -149,7 +162,9 @@ def test_every_code_decodes_from_the_proof_sheets_at_150_dpi(kit, proof_pages):
 def test_proof_sheets_label_every_code(kit):
     text = subprocess.run(
         ["pdftotext", "-f", "1", "-l", "1", str(kit.out / signkit.PROOFS_NAME), "-"],
-        capture_output=True, check=True, text=True,
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout
     flat = re.sub(r"\s+", "", text)
     for row in kit.rows[: signs.PER_SHEET]:
@@ -167,12 +182,20 @@ def test_masters_are_full_sign_size(kit):
         side = (modules + 2 * qr.QUIET_ZONE) * module
         svg = ET.parse(kit.out / row["master_svg"]).getroot()
         assert float(svg.get("width").removesuffix("mm")) >= side
-        assert svg.find(f"{SVG}path").get("transform") == f"translate({4 * module} {4 * module}) scale({module})"
+        assert (
+            svg.find(f"{SVG}path").get("transform")
+            == f"translate({4 * module} {4 * module}) scale({module})"
+        )
         # The page box in points (1 mm = 72/25.4 pt), read from the PDF itself.
-        box = re.search(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", (kit.out / row["master_pdf"]).read_bytes())
+        box = re.search(
+            rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", (kit.out / row["master_pdf"]).read_bytes()
+        )
         assert float(box.group(1)) * 25.4 / 72 >= side - 0.01
     info = subprocess.run(
-        ["pdfinfo", str(kit.out / kit.rows[0]["master_pdf"])], capture_output=True, check=True, text=True
+        ["pdfinfo", str(kit.out / kit.rows[0]["master_pdf"])],
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout
     width_pt = float(re.search(r"Page size:\s+([\d.]+) x", info).group(1))
     assert width_pt * 25.4 / 72 >= 647.5 - 0.01  # 37 modules of 17.5 mm
@@ -197,7 +220,9 @@ def test_svg_master_scans_in_a_real_browser(kit, tmp_path):
             page = browser.new_page(viewport={"width": 400, "height": 520})
             for row in rows:
                 svg_uri = (kit.out / row["master_svg"]).as_uri()
-                page_html.write_text(f'<body style="margin:0"><img src="{svg_uri}" style="width:400px">')
+                page_html.write_text(
+                    f'<body style="margin:0"><img src="{svg_uri}" style="width:400px">'
+                )
                 page.goto(page_html.as_uri())
                 shot = Image.open(io.BytesIO(page.screenshot()))
                 assert decode(shot) == [row["url"]], row["code_id"]
@@ -207,10 +232,14 @@ def test_svg_master_scans_in_a_real_browser(kit, tmp_path):
 
 def test_every_pdf_embeds_a_chinese_font(kit):
     proofs = pdf_fonts(kit.out / signkit.PROOFS_NAME)
-    for pdf in [kit.out / signkit.PROOFS_NAME] + [kit.out / r["master_pdf"] for r in sample_rows(kit, 5)]:
+    for pdf in [kit.out / signkit.PROOFS_NAME] + [
+        kit.out / r["master_pdf"] for r in sample_rows(kit, 5)
+    ]:
         fonts = pdf_fonts(pdf)
         assert fonts, pdf
-        assert all(f[3] == "yes" and f[4] == "yes" for f in fonts), f"every font embedded as a subset: {fonts}"
+        assert all(f[3] == "yes" and f[4] == "yes" for f in fonts), (
+            f"every font embedded as a subset: {fonts}"
+        )
         assert all("WenQuanYi" in f[0] for f in fonts)
     assert proofs
     # All 766 masters, read directly: an embedded TrueType program and the CJK font's name.
@@ -227,14 +256,25 @@ def _perspective(image: Image.Image, narrowing: float) -> Image.Image:
     """The sign seen from below and to one side: its top edge `narrowing` shorter than its bottom."""
     w, h = image.size
     pad = w // 10
-    target = [(pad + narrowing * w / 2, pad), (pad + w - narrowing * w / 2, pad), (pad + w, pad + h), (pad, pad + h)]
+    target = [
+        (pad + narrowing * w / 2, pad),
+        (pad + w - narrowing * w / 2, pad),
+        (pad + w, pad + h),
+        (pad, pad + h),
+    ]
     source = [(0, 0), (w, 0), (w, h), (0, h)]
     rows, values = [], []
     for (x, y), (u, v) in zip(target, source):
         rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
         values += [u, v]
     coefficients = np.linalg.solve(np.array(rows, float), np.array(values, float))
-    return image.transform((w + 2 * pad, h + 2 * pad), Image.PERSPECTIVE, tuple(coefficients), Image.BICUBIC, fillcolor=255)
+    return image.transform(
+        (w + 2 * pad, h + 2 * pad),
+        Image.PERSPECTIVE,
+        tuple(coefficients),
+        Image.BICUBIC,
+        fillcolor=255,
+    )
 
 
 def _patch(image: Image.Image, modules: int, centre: tuple[float, float], fill: int) -> Image.Image:
@@ -244,7 +284,9 @@ def _patch(image: Image.Image, modules: int, centre: tuple[float, float], fill: 
     cx = (qr.QUIET_ZONE + centre[0] * modules) * ppm
     cy = (qr.QUIET_ZONE + centre[1] * modules) * ppm
     covered = image.copy()
-    ImageDraw.Draw(covered).rectangle([cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2], fill=fill)
+    ImageDraw.Draw(covered).rectangle(
+        [cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2], fill=fill
+    )
     return covered
 
 
@@ -273,11 +315,18 @@ def sign_photos(kit) -> list[tuple[dict[str, str], Image.Image]]:
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(lambda im, n: im.filter(ImageFilter.GaussianBlur(0.35 * 8)), id="blur-0.35-module"),
-        pytest.param(lambda im, n: im.rotate(23, expand=True, fillcolor=255, resample=Image.BICUBIC), id="rotate-23"),
+        pytest.param(
+            lambda im, n: im.filter(ImageFilter.GaussianBlur(0.35 * 8)), id="blur-0.35-module"
+        ),
+        pytest.param(
+            lambda im, n: im.rotate(23, expand=True, fillcolor=255, resample=Image.BICUBIC),
+            id="rotate-23",
+        ),
         pytest.param(lambda im, n: _perspective(im, 0.3), id="perspective-30pct"),
         pytest.param(
-            lambda im, n: im.resize((round(im.size[0] * 2.5 / 8), round(im.size[1] * 2.5 / 8)), Image.BOX),
+            lambda im, n: im.resize(
+                (round(im.size[0] * 2.5 / 8), round(im.size[1] * 2.5 / 8)), Image.BOX
+            ),
             id="downscale-2.5px-per-module",
         ),
     ],
@@ -294,7 +343,10 @@ def test_sample_codes_survive_a_15_percent_patch_away_from_the_finders(sign_phot
     for row, photo in sign_photos:
         modules = 4 * int(row["qr_version"]) + 17
         for fill in fills:
-            assert decode(_patch(photo, modules, centre, fill)) == [row["url"]], (row["code_id"], fill)
+            assert decode(_patch(photo, modules, centre, fill)) == [row["url"]], (
+                row["code_id"],
+                fill,
+            )
 
 
 # --only-new, determinism, refusals ----------------------------------------------------------------
@@ -302,7 +354,10 @@ def test_sample_codes_survive_a_15_percent_patch_away_from_the_finders(sign_phot
 
 def test_only_new_writes_just_the_newest_releases_first_codes(tmp_path, capsys):
     out = tmp_path / "new"
-    assert cli.main(["signs", str(SAMPLE), "--out", str(out), "--only-new", "--work", str(tmp_path)]) == 0
+    assert (
+        cli.main(["signs", str(SAMPLE), "--out", str(out), "--only-new", "--work", str(tmp_path)])
+        == 0
+    )
     assert "新增标牌文件包" in capsys.readouterr().out
     releases = check_export(SAMPLE, tmp_path / "none.csv").archive.releases
     earlier = {c.code_id for release in releases[:-1] for c in release.codes}
@@ -322,9 +377,10 @@ def test_same_data_gives_the_same_bytes(kit, tmp_path):
     signkit.make_kit(SAMPLE, other, tmp_path, base_url=BASE_URL, only_new=True)
     for row in read_manifest(other):
         for name in (row["master_svg"], row["master_pdf"]):
-            assert hashlib.sha256((other / name).read_bytes()).digest() == hashlib.sha256(
-                (kit.out / name).read_bytes()
-            ).digest()
+            assert (
+                hashlib.sha256((other / name).read_bytes()).digest()
+                == hashlib.sha256((kit.out / name).read_bytes()).digest()
+            )
 
 
 def test_invalid_export_writes_nothing(tmp_path, capsys):
@@ -338,7 +394,18 @@ def test_invalid_export_writes_nothing(tmp_path, capsys):
 
 def test_missing_font_is_a_clear_message(tmp_path, capsys):
     out = tmp_path / "kit"
-    code = cli.main(["signs", str(MINIMAL), "--out", str(out), "--work", str(tmp_path), "--font", "/nonexistent.ttc"])
+    code = cli.main(
+        [
+            "signs",
+            str(MINIMAL),
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path),
+            "--font",
+            "/nonexistent.ttc",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "找不到中文字体文件 /nonexistent.ttc" in err and "fonts-wqy-microhei" in err
@@ -348,8 +415,18 @@ def test_missing_font_is_a_clear_message(tmp_path, capsys):
 def test_cff_font_is_refused_with_a_reason(tmp_path, capsys):
     not_truetype = tmp_path / "fake.ttf"
     not_truetype.write_bytes(b"OTTO" + bytes(60))
-    code = cli.main(["signs", str(MINIMAL), "--out", str(tmp_path / "kit"), "--work", str(tmp_path),
-                     "--font", str(not_truetype)])
+    code = cli.main(
+        [
+            "signs",
+            str(MINIMAL),
+            "--out",
+            str(tmp_path / "kit"),
+            "--work",
+            str(tmp_path),
+            "--font",
+            str(not_truetype),
+        ]
+    )
     assert code == 1
     assert "无法嵌入 PDF" in capsys.readouterr().err
 
@@ -376,8 +453,17 @@ def test_usage_errors_exit_2_and_help_has_an_example(capsys):
 
 def test_data_is_text_in_the_svg_and_the_manifest():
     code = signs.SignCode(
-        "BT0001", "BT-1", '<b>&"工程"</b>', "=HYPERLINK(1)", "2021-11", "HTTPS://X/Q/BT0001",
-        "x/Q/BT0001", 1, "H", 21, ((0, 0, 7),),
+        "BT0001",
+        "BT-1",
+        '<b>&"工程"</b>',
+        "=HYPERLINK(1)",
+        "2021-11",
+        "HTTPS://X/Q/BT0001",
+        "x/Q/BT0001",
+        1,
+        "H",
+        21,
+        ((0, 0, 7),),
     )
     signs.load_font(signs.DEFAULT_FONT)
     layout = signs.master_layout(code)
@@ -388,3 +474,8 @@ def test_data_is_text_in_the_svg_and_the_manifest():
     row = next(csv.DictReader(io.StringIO(manifest.removeprefix("\ufeff"))))
     assert row["label"] == "'=HYPERLINK(1)"
     assert row["project_name"] == '<b>&"工程"</b>'
+
+
+def test_characters_the_font_lacks_are_reported():
+    signs.load_font(signs.DEFAULT_FONT)
+    assert signs.missing_glyphs(["扫码监督", "工程𠀀甲"]) == "𠀀"  # U+20000, CJK extension B
