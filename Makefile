@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA ?= data/sample
 SITE ?= site
+SIGNS ?= signs
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # axe-core for the accessibility tests, pinned by tests/js/package-lock.json.
 TEST_JS := tests/js/node_modules/.package-lock.json
 
-.PHONY: site test serve sample clean
+.PHONY: site test serve sample signs clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ test: $(TEST_STAMP)
 	$(MAKE) --no-print-directory $(TEST_JS)
 	$(BIN)/python -m pytest
 
+signs: $(STAMP)
+	$(BIN)/portal signs $(DATA) --out $(SIGNS)
+
 serve: site
 	$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 8000
 
@@ -40,4 +44,4 @@ sample: $(STAMP)
 	$(BIN)/python tools/make_sample.py --out data/sample
 
 clean:
-	rm -rf $(SITE) content qr/*.svg qr/*.png .pytest_cache
+	rm -rf $(SITE) $(SIGNS) content qr/*.svg qr/*.png .pytest_cache

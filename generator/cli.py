@@ -10,11 +10,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import pipeline
-from .problems import BuildFailed, ExportInvalid, Problem
+from .problems import BuildFailed, ExportInvalid, PortalError, Problem
+from .signkit import make_kit
+from .signs import DEFAULT_FONT
 
 EXAMPLES = {
     "validate": "例：portal validate data/sample --strict",
     "build": "例：portal build data/sample --out site --base-url https://jd.example.org/",
+    "signs": "例：portal signs data/sample --out signs --only-new --base-url https://jd.example.org/",
 }
 
 
@@ -42,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, required=True, metavar="SITE_DIR", help="网站输出目录")
     build.add_argument("--base-url", help="网站地址（二维码中的网址以此开头），默认取 mkdocs.yml 的 site_url")
     build.add_argument("--work", type=Path, default=Path("."), help="content/ 与 qr/ 所在的工作目录，默认当前目录")
+
+    signs = command("signs", "生成标牌制作文件包：每个二维码的原大母版（SVG、PDF）、A4 校样与清单 manifest.csv")
+    signs.add_argument("--out", type=Path, required=True, metavar="DIR", help="文件包输出目录（空目录或上次的文件包）")
+    signs.add_argument("--only-new", action="store_true", help="只生成最新一期首次发布的二维码")
+    signs.add_argument("--base-url", help="网站地址（二维码中的网址以此开头），默认取 mkdocs.yml 的 site_url")
+    signs.add_argument("--work", type=Path, default=Path("."), help="工作目录（含 qr/register.csv），默认当前目录")
+    signs.add_argument(
+        "--font", type=Path, default=DEFAULT_FONT, help=f"嵌入 PDF 的中文 TrueType 字体（默认 {DEFAULT_FONT}）"
+    )
     return parser
 
 
@@ -50,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "signs":
+            return _signs(args)
         return _build(args)
     except KeyboardInterrupt:
         print("已中断：已发布的网站保持不变。", file=sys.stderr)
@@ -120,6 +134,38 @@ def _build(args: argparse.Namespace) -> int:
         f"已发布 {archive.newest.release_id} 期：{sum(r.is_current for r in archive.projects)} 个项目、"
         f"{sum(c.is_current for c in archive.codes)} 个二维码、{len(archive.bulletins)} 批通报，"
         f"共 {report.pages} 个页面；用时 {time.perf_counter() - started:.1f} 秒；网站在 {args.out}/"
+    )
+    return 0
+
+
+def _signs(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        report = make_kit(
+            args.data_root, args.out, args.work, base_url=args.base_url, only_new=args.only_new,
+            font_path=args.font, strict=args.strict,
+            progress=lambda step: print(f"… {step}", file=sys.stderr, flush=True),
+        )
+    except ExportInvalid as exc:
+        _print_problems(exc.problems)
+        errors = sum(p.is_error for p in exc.problems)
+        print(
+            f"导出数据有 {errors} 个错误、{len(exc.problems) - errors} 条警告，未生成任何标牌文件。",
+            file=sys.stderr,
+        )
+        return 1
+    except PortalError as exc:
+        print(f"{exc}\n未生成任何标牌文件。", file=sys.stderr)
+        return 1
+    _print_problems(report.problems)
+    if report.missing_glyphs:
+        print(f"警告：字体 {args.font} 缺少这些字，印出来会是空白：{report.missing_glyphs}", file=sys.stderr)
+    which = "新增" if report.only_new else "全部"
+    sheets = f"A4 校样 {report.sheets} 页、" if report.codes else ""
+    print(
+        f"已生成 {report.release_id} 期{which}标牌文件包：{report.codes} 个二维码的原大母版（SVG、PDF 各 "
+        f"{report.codes} 个）、{sheets}清单 manifest.csv；写入 {report.written} 个文件，删除旧文件 "
+        f"{report.removed} 个；用时 {time.perf_counter() - started:.1f} 秒；文件在 {args.out}/"
     )
     return 0
 

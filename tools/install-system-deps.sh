@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: a real browser, a real web server, CJK fonts, npm.
+# Debian packages the tests use: a real browser, a real web server, CJK fonts, npm (axe-core),
+# poppler (PDF → PNG, pdffonts).
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
@@ -7,6 +8,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v npm >/dev/null 2>&1 || need+=(npm)  # installs axe-core for the accessibility tests
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

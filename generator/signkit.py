@@ -1,0 +1,205 @@
+"""The sign makers' print kit: check the export, draw every code's masters and the proof sheets, then write.
+
+Gather, check, then write, as the site build does: an invalid export, a missing
+font or a foreign output folder stops the run before any file is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import codes as qr
+from . import signs, site
+from .model import Archive
+from .pipeline import REGISTER_NAME, check_export
+from .problems import ExportInvalid, PortalError, Problem
+from .writer import OutputTree, write_tree
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "signs"
+MANIFEST_NAME = "manifest.csv"
+PROOFS_NAME = "proof-sheets.pdf"
+MASTERS_DIR = "masters"
+# What a sign maker's machine is likely to have; the PDF master carries its own font.
+SVG_FONT_FAMILY = (
+    "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
+)
+MANIFEST_COLUMNS = (
+    "code_id",
+    "project_id",
+    "project_name",
+    "label",
+    "url",
+    "short_url",
+    "qr_version",
+    "error_level",
+    "module_mm",
+    "master_svg",
+    "master_pdf",
+    "proof_sheet",
+    "proof_page",
+    "first_release",
+)
+# Cells a spreadsheet would run as a formula; the manifest is opened in Excel by sign makers.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Progress = Callable[[str], None]
+
+
+class OutputRefused(PortalError):
+    """The output folder holds files that are not a print kit; nothing is written there."""
+
+
+@dataclass(frozen=True)
+class KitReport:
+    release_id: str
+    codes: int
+    sheets: int
+    written: int
+    removed: int
+    only_new: bool
+    problems: tuple[Problem, ...]
+    missing_glyphs: str
+
+
+def make_kit(
+    data_root: Path,
+    out_dir: Path,
+    work_dir: Path,
+    base_url: str | None = None,
+    only_new: bool = False,
+    font_path: Path = signs.DEFAULT_FONT,
+    strict: bool = False,
+    progress: Progress = lambda step: None,
+) -> KitReport:
+    progress("读取并校验导出数据")
+    checked = check_export(data_root, work_dir / "qr" / REGISTER_NAME)
+    if not checked.is_valid(strict):
+        raise ExportInvalid(checked.problems)
+    archive = checked.archive
+    _check_out_dir(out_dir)
+    signs.load_font(font_path)
+    base_url = base_url or site.configured_site_url()
+    if not base_url.endswith("/"):
+        base_url += "/"
+    chosen = select_codes(archive, qr.code_base_url(base_url), only_new)
+    release_id = archive.newest.release_id
+    missing = signs.missing_glyphs(
+        [signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen]
+    )
+
+    tree = OutputTree(out_dir)
+    layouts: dict[str, signs.MasterLayout] = {}
+    progress(f"绘制 {len(chosen)} 个标牌母版（SVG、PDF）")
+    for number, code in enumerate(chosen, start=1):
+        layout = signs.master_layout(code)
+        layouts[code.code_id] = layout
+        tree.add(f"{MASTERS_DIR}/{code.code_id}.svg", render_master_svg(code, layout))
+        tree.add(f"{MASTERS_DIR}/{code.code_id}.pdf", signs.draw_master_pdf(code, layout))
+        if number % 100 == 0 or number == len(chosen):
+            progress(f"已绘制 {number}/{len(chosen)}")
+    sheets = 0
+    if chosen:
+        sheets = signs.sheet_count(len(chosen))
+        progress(f"排版 A4 校样 {sheets} 页")
+        heading = f"{release_id} 期" + ("新增" if only_new else "全部") + f" {len(chosen)} 个二维码"
+        tree.add(PROOFS_NAME, signs.draw_proof_sheets(chosen, heading))
+    tree.add(MANIFEST_NAME, render_manifest(chosen, layouts))
+    progress(f"写入 {out_dir}")
+    written, removed = write_tree(tree)
+    return KitReport(
+        release_id, len(chosen), sheets, written, removed, only_new, checked.problems, missing
+    )
+
+
+def select_codes(archive: Archive, code_base: str, only_new: bool) -> tuple[signs.SignCode, ...]:
+    """The newest release's codes, in code-id order; with `only_new`, those it publishes first."""
+    names = {record.project.key: record.project.name for record in archive.projects}
+    newest = archive.newest.release_id
+    return tuple(
+        signs.sign_code(
+            code.code_id,
+            code.project_id,
+            names[code.project_id.casefold()],
+            code.label,
+            code.first_release,
+            code_base,
+        )
+        for code in archive.codes
+        if code.is_current and (not only_new or code.first_release == newest)
+    )
+
+
+def render_master_svg(code: signs.SignCode, layout: signs.MasterLayout) -> str:
+    return (
+        _environment()
+        .get_template("master.svg.j2")
+        .render(
+            code=code,
+            layout=layout,
+            path_data=signs.run_path(code),
+            quiet_zone=qr.QUIET_ZONE,
+            font_family=SVG_FONT_FAMILY,
+        )
+    )
+
+
+def render_manifest(
+    chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs.MasterLayout]
+) -> str:
+    """The sign maker's list, UTF-8 with a BOM so that Excel shows the Chinese names."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    for index, code in enumerate(chosen):
+        writer.writerow(
+            (
+                code.code_id,
+                code.project_id,
+                _cell(code.project_name),
+                _cell(code.label),
+                code.url,
+                code.short_url,
+                code.version,
+                code.error,
+                layouts[code.code_id].module,
+                f"{MASTERS_DIR}/{code.code_id}.svg",
+                f"{MASTERS_DIR}/{code.code_id}.pdf",
+                PROOFS_NAME,
+                index // signs.PER_SHEET + 1,
+                code.first_release,
+            )
+        )
+    return "\ufeff" + out.getvalue()
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # SVG is XML: autoescape on, so a project name is always text in the artwork.
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """The writer empties its folder of stale files: never let it loose on a folder that is not a kit."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputRefused(f"{out_dir} 是一个文件，不是目录；请用 --out 指定一个目录。")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
+        raise OutputRefused(
+            f"{out_dir} 里已有其他文件，又不是标牌文件包（没有 {MANIFEST_NAME}）；"
+            f"为免误删，请用 --out 指定一个空目录或上次的标牌文件包目录。"
+        )
