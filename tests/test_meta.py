@@ -29,7 +29,7 @@ def test_command_has_help_with_example_and_is_in_readme(command, capsys):
 def test_every_page_template_is_used_and_none_trusts_data_with_safe():
     templates = sorted(p.name for p in render.TEMPLATES_DIR.glob("*.j2"))
     sources = "\n".join(
-        [(REPO / "generator" / n).read_text(encoding="utf-8") for n in ("render.py",)]
+        [p.read_text(encoding="utf-8") for p in sorted((REPO / "generator").glob("*.py"))]
         + [(render.TEMPLATES_DIR / t).read_text(encoding="utf-8") for t in templates]
     )
     for name in templates:
