@@ -4,7 +4,7 @@
 // Chinese segmented into words. So the query is cut into words here (Intl.Segmenter, the
 // browser's own dictionary) and searched twice: as an exact phrase, which finds the pages
 // holding the words in that order, and as plain words for ranking. Phrase matches come first,
-// in rank order. The best results are then grouped so that cases come before bulletins and
+// in rank order, and pages holding the query exactly as typed go to the top. The best results are then grouped so that cases come before bulletins and
 // projects. (The kind is page meta, not a Pagefind filter: Pagefind 1.5.2 writes filter values
 // in hash-map order, which would make the index differ from build to build.)
 // Results are built with DOM methods: no text from the index is ever parsed as markup
@@ -95,15 +95,27 @@ async function run(query) {
   statusLine.textContent = "正在搜索……";
   resultsBox.replaceChildren();
   const words = segment(query);
+  const needle = query.replace(/\s+/g, "");
+  const exact = (data) => `${data.meta.title ?? ""}${data.content ?? ""}`.replace(/\s+/g, "").includes(needle);
   let results, shown;
   try {
     results = words.length ? await ranked(words) : [];
     shown = await Promise.all(results.slice(0, SHOWN).map((r) => r.data()));
+    // No exact hit among the best: look a little further down before giving up on one.
+    for (let start = SHOWN; start < SHOWN * 3 && !shown.some(exact) && start < results.length; start += SHOWN) {
+      const more = await Promise.all(results.slice(start, start + SHOWN).map((r) => r.data()));
+      const hits = more.filter(exact);
+      if (hits.length) shown = [...hits, ...shown].slice(0, SHOWN);
+    }
   } catch (error) {
     if (ticket === latest) statusLine.textContent = "搜索暂时无法使用，请稍后再试。";
     return;
   }
   if (ticket !== latest) return;
+  // The browser and Pagefind's indexer do not always cut words alike (局原副局长), so a phrase
+  // can miss. The fragments just loaded hold each page's text: those containing the query
+  // exactly, as typed without spaces, come first.
+  shown = [...shown.filter(exact), ...shown.filter((data) => !exact(data))];
   const byKind = new Map(KINDS.map((kind) => [kind, []]));
   for (const data of shown) byKind.get(KINDS.includes(data.meta.kind) ? data.meta.kind : KINDS[2]).push(data);
   statusLine.textContent = !results.length
