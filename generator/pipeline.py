@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import codes as qr
-from . import site
+from . import search, site
 from .archive import build_archive
 from .code_files import render_code_files
+from .archive_pages import render_archive
 from .model import Archive
 from .problems import BuildFailed, ExportInvalid, Problem
 from .readers import read_data_root
@@ -100,6 +101,9 @@ def build(
                 content.add(rel_path, text)
             for rel_path, text in render_code_files(archive, site_info).items():
                 content.add(rel_path, text)
+            archive_files = render_archive(archive, site_info)  # case pages, facets, feeds, downloads, charts
+            for rel_path, data in archive_files.items():
+                content.add(rel_path, data)
         with _timed(seconds, "codes", progress, "生成二维码"):
             printed = OutputTree(work_dir / "qr")
             for code in archive.codes:
@@ -116,6 +120,8 @@ def build(
             shutil.rmtree(staged, ignore_errors=True)
             try:
                 site.run_mkdocs(work_dir / "content", staged, base_url, archive.is_sample, archive.newest.published)
+                with _timed(seconds, "search", progress, "生成搜索索引（Pagefind）"):
+                    search.build_index(staged)
             except BaseException:
                 shutil.rmtree(staged, ignore_errors=True)
                 raise
@@ -123,7 +129,7 @@ def build(
     return BuildReport(
         archive=archive,
         problems=checked.problems,
-        pages=len(pages),
+        pages=len(pages) + sum(1 for rel_path in archive_files if rel_path.endswith(".md")),
         codes=len(archive.codes),
         written=written,
         site_dir=site_dir,

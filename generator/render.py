@@ -101,15 +101,6 @@ class BulletinPage:
 
 
 @dataclass(frozen=True)
-class CasePage:
-    """One case with its permanent URL and a citation block."""
-
-    record: BulletinRecord
-    case: Case
-    position_in_bulletin: int  # 1-based
-
-
-@dataclass(frozen=True)
 class ReleaseIndexPage:
     """Every release of the data root, newest first."""
 
@@ -253,9 +244,8 @@ def render_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[s
     )
     emit("bulletins/index.md", "bulletins.md.j2", BulletinIndexPage(archive.bulletins))
     for record in archive.bulletins:
+        # Case pages, with their facet and project links, are rendered by `archive_pages`.
         emit(f"bulletins/{record.bulletin.bulletin_id}.md", "bulletin.md.j2", BulletinPage(record))
-        for number, case in enumerate(record.bulletin.cases, start=1):
-            emit(f"cases/{case.case_id}.md", "case.md.j2", CasePage(record, case, number))
     emit("releases/index.md", "releases.md.j2", ReleaseIndexPage(tuple(reversed(archive.releases))))
     for release in archive.releases:
         emit(f"releases/{release.release_id}.md", "release.md.j2", ReleasePage(release))
