@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -21,6 +22,9 @@ from . import fields
 from .markup import finalize, render_restricted_markdown
 from .model import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
 from .schema import STATUSES
+
+if TYPE_CHECKING:
+    from .changes import ProjectHistoryEntry
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
 STATUS_CLASSES = {"前期": "planned", "在建": "building", "停工": "suspended", "竣工": "completed"}
@@ -62,6 +66,7 @@ class ProjectPage:
     complaint_url: Markup  # the platform's complaint entry with project and code filled in
     is_overdue: bool  # planned completion passed (at the release date) and not completed
     investment_share: int | None  # completed against total, whole percent
+    changes: tuple[ProjectHistoryEntry, ...] = ()  # releases in which it was added, changed, dropped
 
 
 
@@ -154,7 +159,12 @@ def id_path(value: str) -> Markup:
     return Markup(value)
 
 
-def render_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[str, str]:
+def render_pages(
+    archive: Archive,
+    site: SiteInfo,
+    complaint_url: str,
+    project_changes: dict[str, tuple[ProjectHistoryEntry, ...]] | None = None,
+) -> dict[str, str]:
     """Every page of content/, by path relative to it."""
     env = make_environment()
     pages: dict[str, str] = {}
@@ -185,6 +195,7 @@ def render_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[s
                 p.planned_completion and p.status != "竣工" and p.planned_completion < site.newest.published
             ),
             investment_share=share,
+            changes=(project_changes or {}).get(p.key, ()),
         )
 
     for record in archive.projects:
