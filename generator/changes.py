@@ -41,6 +41,11 @@ TRACKED_FIELDS: tuple[tuple[str, str], ...] = (
 
 Value = str | Decimal | date | None
 
+# Changes every monthly report brings for most projects; a long printed report leaves them to the
+# page and changes.json and spells out the rest (status, dates, units, amounts planned).
+ROUTINE_FIELDS = frozenset({"progress", "completed_investment"})
+PRINT_ALL_UP_TO = 30  # changed projects printed in full on the terminal
+
 
 def format_value(key: str, value: Value) -> str:
     """A tracked value as the site shows it; an empty value reads 未填报."""
@@ -113,10 +118,34 @@ class ChangeReport:
     bulletins_corrected: tuple[BulletinRef, ...]
 
     @property
+    def field_counts(self) -> tuple[tuple[str, int], ...]:
+        """(label, projects) for each tracked field that changed, in the report's field order."""
+        counts = {
+            key: sum(1 for c in self.changed if any(f.key == key for f in c.fields))
+            for key, _ in TRACKED_FIELDS
+        }
+        return tuple((label, counts[key]) for key, label in TRACKED_FIELDS if counts[key])
+
+    @property
+    def notable(self) -> tuple[ProjectChange, ...]:
+        """The changed projects with their non-routine changes only; projects with none left out."""
+        kept = (
+            ProjectChange(
+                c.project_id, c.name, tuple(f for f in c.fields if f.key not in ROUTINE_FIELDS)
+            )
+            for c in self.changed
+        )
+        return tuple(c for c in kept if c.fields)
+
+    @property
     def is_empty(self) -> bool:
         return not (
-            self.added or self.dropped or self.changed or self.new_codes
-            or self.bulletins_added or self.bulletins_corrected
+            self.added
+            or self.dropped
+            or self.changed
+            or self.new_codes
+            or self.bulletins_added
+            or self.bulletins_corrected
         )
 
 
@@ -129,7 +158,9 @@ class ProjectHistoryEntry:
     fields: tuple[FieldChange, ...]  # for `changed`
 
 
-def change_reports(archive: Archive, first_published: dict[str, str] | None = None) -> tuple[ChangeReport, ...]:
+def change_reports(
+    archive: Archive, first_published: dict[str, str] | None = None
+) -> tuple[ChangeReport, ...]:
     """One report per release, oldest first; `first_published` maps code keys to the release the
     portal's register says they were first published in (a data root may have lost old releases)."""
     first_published = first_published or {}
@@ -162,7 +193,8 @@ def _compare(
     new_codes = tuple(
         NewCode(c.code_id, _spelling(c.project_id, after, before), c.label)
         for c in release.codes
-        if c.key not in seen_codes and first_published.get(c.key, release.release_id) >= release.release_id
+        if c.key not in seen_codes
+        and first_published.get(c.key, release.release_id) >= release.release_id
     )
     added, corrected = [], []
     for bulletin in release.bulletins:
@@ -204,18 +236,24 @@ def _field_changes(old: Project, new: Project) -> tuple[FieldChange, ...]:
     )
 
 
-def project_histories(reports: tuple[ChangeReport, ...]) -> dict[str, tuple[ProjectHistoryEntry, ...]]:
+def project_histories(
+    reports: tuple[ChangeReport, ...],
+) -> dict[str, tuple[ProjectHistoryEntry, ...]]:
     """Project key → the releases in which it was added, changed or dropped, oldest first."""
     history: dict[str, list[ProjectHistoryEntry]] = defaultdict(list)
     for report in reports:
         for ref in report.added:
-            history[ref.project_id.casefold()].append(ProjectHistoryEntry(report.release_id, "added", ()))
+            history[ref.project_id.casefold()].append(
+                ProjectHistoryEntry(report.release_id, "added", ())
+            )
         for change in report.changed:
             history[change.project_id.casefold()].append(
                 ProjectHistoryEntry(report.release_id, "changed", change.fields)
             )
         for ref in report.dropped:
-            history[ref.project_id.casefold()].append(ProjectHistoryEntry(report.release_id, "dropped", ()))
+            history[ref.project_id.casefold()].append(
+                ProjectHistoryEntry(report.release_id, "dropped", ())
+            )
     return {key: tuple(entries) for key, entries in history.items()}
 
 
@@ -243,14 +281,24 @@ def report_json(report: ChangeReport, code_base_url: str) -> str:
                 "project_id": c.project_id,
                 "name": c.name,
                 "changes": [
-                    {"field": f.key, "label": f.label, "old": _json_value(f.old), "new": _json_value(f.new)}
+                    {
+                        "field": f.key,
+                        "label": f.label,
+                        "old": _json_value(f.old),
+                        "new": _json_value(f.new),
+                    }
                     for f in c.fields
                 ],
             }
             for c in report.changed
         ],
         "codes_first_published": [
-            {"code_id": c.code_id, "project_id": c.project_id, "label": c.label, "url": code_base_url + c.code_id}
+            {
+                "code_id": c.code_id,
+                "project_id": c.project_id,
+                "label": c.label,
+                "url": code_base_url + c.code_id,
+            }
             for c in report.new_codes
         ],
         "bulletins_added": [_bulletin_json(b) for b in report.bulletins_added],
@@ -260,10 +308,16 @@ def report_json(report: ChangeReport, code_base_url: str) -> str:
 
 
 def _bulletin_json(ref: BulletinRef) -> dict[str, str]:
-    return {"bulletin_id": ref.bulletin_id, "title": ref.title, "published": ref.published.isoformat()}
+    return {
+        "bulletin_id": ref.bulletin_id,
+        "title": ref.title,
+        "published": ref.published.isoformat(),
+    }
 
 
-def render_report_text(report: ChangeReport, code_base_url: str, qr_dir: Path) -> str:
+def render_report_text(
+    report: ChangeReport, code_base_url: str, qr_dir: Path, site_dir: Path
+) -> str:
     """The report as the build prints it on a terminal (plain text, not a web page)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(REPORT_TEMPLATES_DIR),
@@ -273,7 +327,13 @@ def render_report_text(report: ChangeReport, code_base_url: str, qr_dir: Path) -
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("changes.txt.j2").render(report=report, code_base_url=code_base_url, qr_dir=qr_dir)
+    return env.get_template("changes.txt.j2").render(
+        report=report,
+        code_base_url=code_base_url,
+        qr_dir=qr_dir,
+        site_dir=site_dir,
+        limit=PRINT_ALL_UP_TO,
+    )
 
 
 @dataclass(frozen=True)
@@ -287,7 +347,9 @@ class ChangeReportPage:
     report: ChangeReport
 
 
-def render_change_pages(env: jinja2.Environment, reports: tuple[ChangeReport, ...], site: object) -> dict[str, str]:
+def render_change_pages(
+    env: jinja2.Environment, reports: tuple[ChangeReport, ...], site: object
+) -> dict[str, str]:
     """本期更新 (`changes/index.md`) and one page per release (`changes/<release>.md`)."""
     pages = {
         "changes/index.md": env.get_template("changes.md.j2").render(

@@ -137,7 +137,7 @@ def _build(args: argparse.Namespace) -> int:
     _print_problems(report.problems)
     archive = report.archive
     print()
-    print(changes.render_report_text(report.changes, report.code_base_url, args.work / "qr"), end="")
+    print(changes.render_report_text(report.changes, report.code_base_url, args.work / "qr", args.out), end="")
     print()
     print(
         f"已发布 {archive.newest.release_id} 期：{sum(r.is_current for r in archive.projects)} 个项目、"

@@ -10,15 +10,15 @@ import fcntl
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from . import changes, manifest, quality, site
 from . import codes as qr
-from .changes import ChangeReport
 from .archive import build_archive
+from .changes import ChangeReport
 from .model import Archive
 from .problems import BuildFailed, ExportInvalid, Problem
 from .readers import read_data_root
@@ -69,14 +69,8 @@ class BuildReport:
 SiteStep = tuple[str, str, Callable[[Path], None]]
 SITE_STEPS: tuple[SiteStep, ...] = ()
 
-_STEPS = (
-    ("read", "读取导出数据"),
-    ("validate", "校验导出数据"),
-    ("render", "生成页面"),
-    ("codes", "生成二维码"),
-    ("write", "写入 content/"),
-    ("mkdocs", "构建站点（mkdocs）"),
-)
+# read, validate, render, codes, write, mkdocs, manifest, publish: the numbered progress lines.
+_CORE_STEPS = 8
 
 
 class _Steps:
@@ -122,7 +116,7 @@ def build(
     strict: bool = False,
     progress: Progress = _quiet,
 ) -> BuildReport:
-    steps = _Steps(progress, len(_STEPS) + len(SITE_STEPS) + 2)
+    steps = _Steps(progress, _CORE_STEPS + len(SITE_STEPS))
     with _lock(data_root, work_dir):
         register_path = work_dir / "qr" / REGISTER_NAME
         checked = check_export(data_root, register_path, steps)

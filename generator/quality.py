@@ -62,9 +62,12 @@ def quality_pages(archive: Archive, problems: tuple[Problem, ...]) -> tuple[Qual
                 release=release,
                 exported=release.published,
                 gaps=tuple(
-                    Gap(label, tuple(p for p in release.projects if _lacks(p, what))) for label, what in _GAPS
+                    Gap(label, tuple(p for p in release.projects if _lacks(p, what)))
+                    for label, what in _GAPS
                 ),
-                warnings=tuple(p for p in warnings if p.file.split("/", 1)[0] == release.release_id),
+                warnings=tuple(
+                    p for p in warnings if p.file.split("/", 1)[0] == release.release_id
+                ),
                 root_warnings=root_warnings if is_newest else (),
                 is_newest=is_newest,
             )
@@ -72,7 +75,9 @@ def quality_pages(archive: Archive, problems: tuple[Problem, ...]) -> tuple[Qual
     return tuple(pages)
 
 
-def render_quality_pages(env: jinja2.Environment, pages: tuple[QualityPage, ...], site: object) -> dict[str, str]:
+def render_quality_pages(
+    env: jinja2.Environment, pages: tuple[QualityPage, ...], site: object
+) -> dict[str, str]:
     """`quality/index.md` and `quality/<release>.md`."""
     rendered = {
         "quality/index.md": env.get_template("quality_index.md.j2").render(
@@ -80,7 +85,7 @@ def render_quality_pages(env: jinja2.Environment, pages: tuple[QualityPage, ...]
         )
     }
     for page in pages:
-        rendered[f"quality/{page.release.release_id}.md"] = env.get_template("quality.md.j2").render(
-            page=page, site=site
-        )
+        rendered[f"quality/{page.release.release_id}.md"] = env.get_template(
+            "quality.md.j2"
+        ).render(page=page, site=site)
     return rendered

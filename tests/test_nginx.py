@@ -59,7 +59,9 @@ def assert_security_headers(headers: dict[str, str], where: str) -> None:
 
 def test_committed_server_block_is_the_rendered_one():
     committed = (REPO / "deploy" / "nginx" / "jd.example.org.conf").read_text(encoding="utf-8")
-    assert committed == nginx.render_server_config("/srv/jd/site", "80", "jd.example.org"), "run make nginx-conf"
+    assert committed == nginx.render_server_config("/srv/jd/site", "80", "jd.example.org"), (
+        "run make nginx-conf"
+    )
 
 
 def test_every_code_url_reaches_its_page_without_redirect(sample_build, served):
@@ -97,7 +99,10 @@ def test_every_page_of_the_sitemap_is_served_with_headers(sample_build, served):
         assert headers["content-encoding"] == "gzip", path
         assert headers["cache-control"] == "no-cache", path
         assert_security_headers(headers, path)
-        assert gzip.decompress(body) == (sample_build.site_dir / path.lstrip("/") / "index.html").read_bytes()
+        assert (
+            gzip.decompress(body)
+            == (sample_build.site_dir / path.lstrip("/") / "index.html").read_bytes()
+        )
 
 
 def test_assets_are_cached_by_kind_and_missing_pages_get_the_chinese_404(sample_build, served):
@@ -116,8 +121,11 @@ def test_assets_are_cached_by_kind_and_missing_pages_get_the_chinese_404(sample_
     assert "页面不存在" in body.decode("utf-8") and 'href="/lookup/"' in body.decode("utf-8")
     status, headers, _ = client.get("/p/BT-0001")
     assert (status, headers["location"]) == (301, "/p/BT-0001/")  # relative: keeps host and scheme
-    for path, kind in (("/SHA256SUMS", "text/plain"), ("/changes.json", "application/json"),
-                       ("/qr/register.csv", "text/csv")):
+    for path, kind in (
+        ("/SHA256SUMS", "text/plain"),
+        ("/changes.json", "application/json"),
+        ("/qr/register.csv", "text/csv"),
+    ):
         status, headers, _ = client.get(path)
         assert (status, headers["content-type"]) == (200, f"{kind}; charset=utf-8"), path
 
@@ -130,7 +138,11 @@ class _Scripts(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and "src" not in attributes and attributes.get("type") != "application/json":
+        if (
+            tag == "script"
+            and "src" not in attributes
+            and attributes.get("type") != "application/json"
+        ):
             self.inline.append("<script> without src")
         for name, value in attrs:
             if name == "style" or name.startswith("on"):
@@ -160,14 +172,25 @@ def test_code_page_links_resolve_the_same_with_or_without_the_slash(sample_build
 
 
 BROWSER_PAGES = (
-    "/", "/projects/", "/lookup/", "/bulletins/", "/releases/", "/changes/", "/quality/2021-11/",
-    "/Q/BT000101", "/p/BT-0001/", "/changes/2021-10/", "/no-such-page",
+    "/",
+    "/projects/",
+    "/lookup/",
+    "/bulletins/",
+    "/releases/",
+    "/changes/",
+    "/quality/2021-11/",
+    "/Q/BT000101",
+    "/p/BT-0001/",
+    "/changes/2021-10/",
+    "/no-such-page",
 )
 
 
 def test_pages_do_not_violate_the_csp_in_chromium(sample_build, served):
-    first_case = sorted((sample_build.site_dir / "cases").iterdir())[0].name
-    first_bulletin = sorted(p.name for p in (sample_build.site_dir / "bulletins").iterdir() if p.is_dir())[0]
+    first_case = min((sample_build.site_dir / "cases").iterdir()).name
+    first_bulletin = min(
+        p.name for p in (sample_build.site_dir / "bulletins").iterdir() if p.is_dir()
+    )
     pages = (*BROWSER_PAGES, f"/cases/{first_case}/", f"/bulletins/{first_bulletin}/")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -179,9 +202,21 @@ def test_pages_do_not_violate_the_csp_in_chromium(sample_build, served):
         )
         messages: list[str] = []
         failed: list[str] = []
-        page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda m: (
+                messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+            ),
+        )
         page.on("requestfailed", lambda r: failed.append(r.url))
-        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and "no-such" not in r.url else None)
+        page.on(
+            "response",
+            lambda r: (
+                failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 and "no-such" not in r.url
+                else None
+            ),
+        )
         for path in pages:
             response = page.goto(served + path, wait_until="load")
             assert response.status == (404 if "no-such" in path else 200), path
@@ -190,7 +225,9 @@ def test_pages_do_not_violate_the_csp_in_chromium(sample_build, served):
             violations = page.evaluate("window.__violations")
             assert violations == [], (path, violations)
             # The theme's moved script ran: its settings helpers exist, scoped to the site root.
-            assert page.evaluate("typeof __md_get === 'function' && __md_scope.pathname") == "/", path
+            assert page.evaluate("typeof __md_get === 'function' && __md_scope.pathname") == "/", (
+                path
+            )
             assert page.title(), path
         browser.close()
     assert [m for m in messages if "Content Security Policy" in m or "Refused" in m] == []
