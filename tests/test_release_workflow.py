@@ -292,3 +292,24 @@ def test_killing_the_build_never_leaves_the_site_missing_or_mixed(data_root, tmp
         assert not site.staging_dir(work / "site").exists()
         assert sorted(os.listdir(work)) == sorted(os.listdir(reference))
     assert "before" in outcomes, "no kill landed before the publication"
+
+
+def test_a_long_report_prints_counts_and_the_non_routine_changes(tmp_path):
+    from datetime import date
+    from decimal import Decimal
+
+    from generator.changes import ChangeReport, FieldChange, ProjectChange, render_report_text
+
+    routine = FieldChange("progress", "形象进度", Decimal(10), Decimal(20))
+    status = FieldChange("status", "项目状态", "在建", "竣工")
+    changed = tuple(
+        ProjectChange(f"BT-{n:04d}", f"项目{n}", (routine, status) if n == 7 else (routine,))
+        for n in range(1, 41)
+    )
+    report = ChangeReport("2021-12", date(2021, 12, 20), "2021-11", (), (), changed, (), (), ())
+    text = render_report_text(
+        report, "HTTPS://JD.EXAMPLE.ORG/Q/", tmp_path / "qr", tmp_path / "site"
+    )
+    assert "信息有变化的项目 40 个（按字段：项目状态 1，形象进度 40）" in text
+    assert "* BT-0007 项目7\n        项目状态：在建 → 竣工\n" in text
+    assert "BT-0008" not in text and "形象进度：10% → 20%" not in text
