@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # axe-core for the accessibility tests, pinned by tests/js/package-lock.json.
 TEST_JS := tests/js/node_modules/.package-lock.json
 
-.PHONY: site test serve sample signs clean
+.PHONY: site test serve serve-nginx nginx-conf sample signs clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ signs: $(STAMP)
 
 serve: site
 	$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 8000
+
+# The site behind Debian's nginx with the deployed configuration, on a free loopback port (printed).
+serve-nginx: site
+	bash tools/install-system-deps.sh
+	$(BIN)/python -m generator.nginx serve $(SITE)
+
+# The committed server block for the real host; regenerate after changing the CSP in mkdocs.yml.
+nginx-conf: $(STAMP)
+	$(BIN)/python -m generator.nginx config --root /srv/jd/site --listen 80 --server-name jd.example.org > deploy/nginx/jd.example.org.conf
 
 sample: $(STAMP)
 	$(BIN)/python tools/make_sample.py --out data/sample

@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from . import pipeline
+from . import changes, manifest, pipeline
 from .problems import BuildFailed, ExportInvalid, PortalError, Problem
 from .signkit import make_kit
 from .signs import DEFAULT_FONT
@@ -18,6 +18,7 @@ EXAMPLES = {
     "validate": "例：portal validate data/sample --strict",
     "build": "例：portal build data/sample --out site --base-url https://jd.example.org/",
     "signs": "例：portal signs data/sample --out signs --only-new --base-url https://jd.example.org/",
+    "verify": "例：portal verify site --work .",
 }
 
 
@@ -33,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
             name, help=help_text, description=help_text, epilog=EXAMPLES[name],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        if name == "verify":
+            return sub
         sub.add_argument("data_root", type=Path, metavar="DATA_ROOT", help="数据目录：每期一个 YYYY-MM 文件夹")
         sub.add_argument("--strict", action="store_true", help="有警告也视为不通过")
         return sub
@@ -54,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     signs.add_argument(
         "--font", type=Path, default=DEFAULT_FONT, help=f"嵌入 PDF 的中文 TrueType 字体（默认 {DEFAULT_FONT}）"
     )
+
+    verify = command("verify", "核对已生成的网站：每个文件与 SHA256SUMS 一致，登记册中的每个二维码都有页面")
+    verify.add_argument("site_dir", type=Path, metavar="SITE_DIR", help="网站目录")
+    verify.add_argument(
+        "--work", type=Path, help="工作目录：用其中的 qr/register.csv 核对二维码（默认用网站中发布的副本）"
+    )
     return parser
 
 
@@ -64,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "signs":
             return _signs(args)
+        if args.command == "verify":
+            return _verify(args)
         return _build(args)
     except KeyboardInterrupt:
         print("已中断：已发布的网站保持不变。", file=sys.stderr)
@@ -84,7 +95,13 @@ def _validate(args: argparse.Namespace) -> int:
     valid = checked.is_valid(args.strict)
     if args.format == "json":
         json.dump(
-            {"valid": valid, "problems": [p.as_dict() for p in checked.problems]},
+            {
+                "valid": valid,
+                "strict": args.strict,
+                "errors": len(checked.errors),
+                "warnings": len(checked.warnings),
+                "problems": [p.as_dict() for p in sorted(checked.problems, key=lambda p: p.file)],
+            },
             sys.stdout, ensure_ascii=False, indent=2,
         )
         print()
@@ -110,7 +127,7 @@ def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
 
     def progress(step: str) -> None:
-        print(f"… {step}", file=sys.stderr, flush=True)
+        print(step, file=sys.stderr, flush=True)
 
     try:
         report = pipeline.build(
@@ -128,12 +145,19 @@ def _build(args: argparse.Namespace) -> int:
     except BuildFailed as exc:
         print(f"{exc}\n未发布任何内容，{args.out} 保持不变。", file=sys.stderr)
         return 1
+    except OSError as exc:  # disk full, permissions: the staged build is gone, the site untouched
+        print(f"写入时出错：{exc}\n未发布任何内容，{args.out} 保持不变。", file=sys.stderr)
+        return 1
     _print_problems(report.problems)
     archive = report.archive
+    print()
+    print(changes.render_report_text(report.changes, report.code_base_url, args.work / "qr", args.out), end="")
+    print()
     print(
         f"已发布 {archive.newest.release_id} 期：{sum(r.is_current for r in archive.projects)} 个项目、"
         f"{sum(c.is_current for c in archive.codes)} 个二维码、{len(archive.bulletins)} 批通报，"
-        f"共 {report.pages} 个页面；用时 {time.perf_counter() - started:.1f} 秒；网站在 {args.out}/"
+        f"共 {report.pages} 个页面、{report.files} 个文件（清单 SHA256SUMS）；"
+        f"用时 {time.perf_counter() - started:.1f} 秒；网站在 {args.out}/（本期更新：{args.out}/changes/）"
     )
     return 0
 
@@ -167,6 +191,17 @@ def _signs(args: argparse.Namespace) -> int:
         f"{report.codes} 个）、{sheets}清单 manifest.csv；写入 {report.written} 个文件，删除旧文件 "
         f"{report.removed} 个；用时 {time.perf_counter() - started:.1f} 秒；文件在 {args.out}/"
     )
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    register = args.work / "qr" / pipeline.REGISTER_NAME if args.work else None
+    problems, files, codes = manifest.verify_site(args.site_dir, register)
+    _print_problems(problems)
+    if problems:
+        print(f"核对未通过：{len(problems)} 个问题（已核对 {files} 个文件、{codes} 个二维码）。", file=sys.stderr)
+        return 1
+    print(f"核对通过：{files} 个文件与 SHA256SUMS 一致，{codes} 个二维码都有页面。")
     return 0
 
 

@@ -7,23 +7,26 @@ written, so a bad export changes nothing on disk.
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
+from . import changes, manifest, quality, site
 from . import codes as qr
-from . import search, site
+from . import search
 from .archive import build_archive
-from .code_files import render_code_files
 from .archive_pages import render_archive
+from .changes import ChangeReport
+from .code_files import render_code_files
 from .model import Archive
 from .problems import BuildFailed, ExportInvalid, Problem
 from .readers import read_data_root
 from .register import read_register, render_register
-from .render import SiteInfo, render_pages
+from .render import SiteInfo, make_environment, render_pages
 from .validate import validate_data_root
 from .writer import OutputTree, write_tree
 
@@ -59,16 +62,53 @@ class BuildReport:
     written: int
     site_dir: Path
     seconds: dict[str, float] = field(default_factory=dict)
+    changes: ChangeReport | None = None  # the newest release against the one before it
+    files: int = 0  # files listed in SHA256SUMS
+    code_base_url: str = ""
 
 
-def check_export(data_root: Path, register_path: Path) -> CheckedExport:
-    raw = read_data_root(data_root)
-    register, register_problems = read_register(register_path)
-    releases, problems = validate_data_root(raw, register)
-    problems = tuple(register_problems) + problems
-    if any(p.is_error for p in problems) or not releases:
-        return CheckedExport(None, problems)
-    return CheckedExport(build_archive(releases, raw.is_sample), problems)
+# Steps run on the staged site after mkdocs and before the manifest, so SHA256SUMS covers
+# whatever they add. The search index plugs in here: ("search", "生成搜索索引", function(site_dir)).
+SiteStep = tuple[str, str, Callable[[Path], None]]
+SITE_STEPS: tuple[SiteStep, ...] = (("search", "生成搜索索引（Pagefind）", search.build_index),)
+
+# read, validate, render, codes, write, mkdocs, manifest, publish: the numbered progress lines.
+_CORE_STEPS = 8
+
+
+class _Steps:
+    """Numbered progress lines `[3/9] 生成页面`, and the time each step took."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.number = 0
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, step: str, label: str) -> Iterator[None]:
+        self.number += 1
+        self.progress(f"[{self.number}/{self.total}] {label}")
+        start = time.perf_counter()
+        yield
+        self.seconds[step] = time.perf_counter() - start
+
+
+def _quiet(step: str) -> None:
+    pass
+
+
+def check_export(data_root: Path, register_path: Path, progress: Progress | _Steps = _quiet) -> CheckedExport:
+    steps = progress if isinstance(progress, _Steps) else _Steps(progress, 2)
+    with steps("read", "读取导出数据"):
+        raw = read_data_root(data_root)
+        register, register_problems = read_register(register_path)
+    with steps("validate", "校验导出数据"):
+        releases, problems = validate_data_root(raw, register)
+        problems = tuple(register_problems) + problems
+        if any(p.is_error for p in problems) or not releases:
+            return CheckedExport(None, problems)
+        return CheckedExport(build_archive(releases, raw.is_sample), problems)
 
 
 def build(
@@ -77,25 +117,32 @@ def build(
     work_dir: Path,
     base_url: str | None = None,
     strict: bool = False,
-    progress: Progress = lambda step: None,
+    progress: Progress = _quiet,
 ) -> BuildReport:
-    seconds: dict[str, float] = {}
-    with _lock(data_root, work_dir), _timed(seconds, "validate", progress, "读取并校验导出数据"):
+    steps = _Steps(progress, _CORE_STEPS + len(SITE_STEPS))
+    with _lock(data_root, work_dir):
         register_path = work_dir / "qr" / REGISTER_NAME
-        checked = check_export(data_root, register_path)
+        checked = check_export(data_root, register_path, steps)
         if not checked.is_valid(strict):
             raise ExportInvalid(checked.problems)
         archive = checked.archive
-    base_url = base_url or site.configured_site_url()
-    if not base_url.endswith("/"):
-        base_url += "/"
-    code_base = qr.code_base_url(base_url)
-    extra = site.configured_extra()
+        base_url = base_url or site.configured_site_url()
+        if not base_url.endswith("/"):
+            base_url += "/"
+        code_base = qr.code_base_url(base_url)
+        extra = site.configured_extra()
+        register, _ = read_register(register_path)
 
-    with _lock(data_root, work_dir):
-        with _timed(seconds, "render", progress, "生成页面"):
+        with steps("render", "生成页面"):
             site_info = SiteInfo(archive.newest, archive.is_sample, code_base, base_url)
-            pages = render_pages(archive, site_info, extra.get("complaint_url", ""))
+            reports = changes.change_reports(archive, {k: c.first_release for k, c in register.items()})
+            pages = render_pages(
+                archive, site_info, extra.get("complaint_url", ""),
+                project_changes=changes.project_histories(reports),
+            )
+            env = make_environment()
+            pages.update(changes.render_change_pages(env, reports, site_info))
+            pages.update(quality.render_quality_pages(env, quality.quality_pages(archive, checked.problems), site_info))
             content = OutputTree(work_dir / "content")
             for rel_path, text in pages.items():
                 content.add(rel_path, text)
@@ -104,28 +151,37 @@ def build(
             archive_files = render_archive(archive, site_info)  # case pages, facets, feeds, downloads, charts
             for rel_path, data in archive_files.items():
                 content.add(rel_path, data)
-        with _timed(seconds, "codes", progress, "生成二维码"):
+            content.add("changes.json", changes.report_json(reports[-1], code_base))
+        with steps("codes", "生成二维码"):
             printed = OutputTree(work_dir / "qr")
             for code in archive.codes:
                 image = qr.draw_code(code.code_id, code_base)
                 printed.add(f"{code.code_id}.svg", image.svg)
                 printed.add(f"{code.code_id}.png", image.png)
                 content.add(f"assets/qr/{code.code_id}.svg", image.svg)
-            register, _ = read_register(register_path)
-            printed.add(REGISTER_NAME, render_register(archive.codes, register))
-        with _timed(seconds, "write", progress, "写入 content/ 与 qr/"):
-            written = write_tree(content)[0] + write_tree(printed, keep=("README.md",))[0]
-        with _timed(seconds, "mkdocs", progress, "构建站点（mkdocs）"):
-            staged = site.staging_dir(site_dir)
-            shutil.rmtree(staged, ignore_errors=True)
-            try:
+            register_text = render_register(archive.codes, register)
+            printed.add(REGISTER_NAME, register_text)
+            content.add(manifest.SITE_REGISTER, register_text)
+        with steps("write", "写入 content/"):
+            written = write_tree(content)[0]
+        staged = site.staging_dir(site_dir)
+        shutil.rmtree(staged, ignore_errors=True)  # what an interrupted build left behind
+        try:
+            with steps("mkdocs", "构建站点（mkdocs）"):
                 site.run_mkdocs(work_dir / "content", staged, base_url, archive.is_sample, archive.newest.published)
-                with _timed(seconds, "search", progress, "生成搜索索引（Pagefind）"):
-                    search.build_index(staged)
-            except BaseException:
-                shutil.rmtree(staged, ignore_errors=True)
-                raise
+            for step, label, run in SITE_STEPS:
+                with steps(step, label):
+                    run(staged)
+            with steps("manifest", "计算校验和 SHA256SUMS"):
+                files = manifest.write_manifest(staged)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+        with steps("publish", f"发布到 {site_dir}"):
             site.publish(staged, site_dir)
+            # The register and the printable codes follow the site: the register never names a
+            # code that was not published.
+            written += write_tree(printed, keep=("README.md",))[0]
     return BuildReport(
         archive=archive,
         problems=checked.problems,
@@ -133,29 +189,50 @@ def build(
         codes=len(archive.codes),
         written=written,
         site_dir=site_dir,
-        seconds=seconds,
+        seconds=steps.seconds,
+        changes=reports[-1],
+        files=files,
+        code_base_url=code_base,
     )
 
 
 @contextmanager
-def _timed(seconds: dict[str, float], step: str, progress: Progress, label: str) -> Iterator[None]:
-    progress(label)
-    start = time.perf_counter()
-    yield
-    seconds[step] = time.perf_counter() - start
-
-
-@contextmanager
 def _lock(data_root: Path, work_dir: Path) -> Iterator[None]:
-    """One build of a data root at a time: a second one stops at once with a clear message."""
+    """One build of a data root at a time, and one build per work folder.
+
+    flock, not a lock file's existence: the kernel drops the lock when the
+    process ends, killed or not, so a stale lock never blocks the next build.
+    The data root is locked through its own folder, whichever work folder and
+    site the other build writes to.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
     lock_path = work_dir / LOCK_NAME
-    with open(lock_path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildFailed(f"另一个构建正在进行（锁文件 {lock_path}），请等它结束后再试") from None
-        try:
+    try:
+        root_fd = os.open(data_root, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise BuildFailed(f"无法打开数据目录 {data_root}：{exc.strerror}") from None
+    try:
+        with open(lock_path, "a+") as handle:
+            for fd, what in ((root_fd, f"数据目录 {data_root}"), (handle.fileno(), f"工作目录 {work_dir}")):
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    holder = _holder(lock_path) if fd == handle.fileno() else ""
+                    raise BuildFailed(
+                        f"{what} 正在由另一个构建使用{holder}，请等它结束后再试"
+                    ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(root_fd)  # closing releases the lock
+
+
+def _holder(lock_path: Path) -> str:
+    try:
+        pid = lock_path.read_text().strip()
+    except OSError:
+        return ""
+    return f"（进程 {pid}）" if pid.isdigit() else ""

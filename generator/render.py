@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import jinja2
@@ -24,6 +25,9 @@ from .model import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Rel
 from .problems import BuildFailed
 from .progress_chart import ProgressChart, progress_chart
 from .schema import STATUSES
+
+if TYPE_CHECKING:
+    from .changes import ProjectHistoryEntry
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
 STATUS_CLASSES = {"前期": "planned", "在建": "building", "停工": "suspended", "竣工": "completed"}
@@ -73,6 +77,8 @@ class ProjectPage:
     investment_share: int | None  # completed against total, whole percent
     chart: ProgressChart | None  # the history drawn as SVG; None when nothing to draw
     source_release: Release  # the release the shown data were last published in
+    changes: tuple[ProjectHistoryEntry, ...] = ()  # releases in which it was added, changed, dropped
+
 
 @dataclass(frozen=True)
 class LookupPage:
@@ -197,7 +203,12 @@ def id_path(value: str) -> Markup:
     return Markup(value)
 
 
-def render_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[str, str]:
+def render_pages(
+    archive: Archive,
+    site: SiteInfo,
+    complaint_url: str,
+    project_changes: dict[str, tuple[ProjectHistoryEntry, ...]] | None = None,
+) -> dict[str, str]:
     """Every page of content/, by path relative to it."""
     env = make_environment()
     pages: dict[str, str] = {}
@@ -231,6 +242,7 @@ def render_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[s
             investment_share=share,
             chart=progress_chart(record.history, p.total_investment),
             source_release=releases[record.last_release],
+            changes=(project_changes or {}).get(p.key, ()),
         )
 
     for record in archive.projects:
