@@ -56,6 +56,7 @@ LONG_WORD = "https://example.org/" + "x" * 600
 ALLOWED_MARKDOWN = (
     "允许的格式：**加粗文字** 与 *强调文字*。\n\n"
     "- 列表第一项\n- 列表第二项\n\n"
+    "步骤：\n\n"
     "1. 有序第一项\n2. 有序第二项\n\n"
     "[官方网站](https://example.org/allowed-link)"
 )
