@@ -76,6 +76,8 @@ def test_any_xlsx_cell_reads_back_as_written(text):
         sheet = workbook.active
         sheet.append(["二维码编号", "项目编号", "标识位置"])
         sheet.append(["BT000101", "BT-0001", text])
+        # Text, as a spreadsheet stores typed text: openpyxl would take "=0" for a formula.
+        sheet["C2"].data_type = "s"
         workbook.save(path)
         assert _label_read_back(path) == _expected_cell(text)
 
