@@ -60,11 +60,18 @@ def _halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("。", ".").replace("，", ",")
 
 
+# Control characters have no visible form, and XML (feeds, sitemaps) cannot carry them at all:
+# a text holding one is refused rather than published altered. Tabs and line breaks are text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def parse_text(value: object, max_chars: int | None = None) -> str:
     text = clean_text(value)
     limit = max_chars or MAX_CELL_CHARS
     if len(text) > limit:
         raise FieldError(f"不超过 {limit} 个字符，实际为 {len(text)} 个字符", text)
+    if control := _CONTROL.search(text):
+        raise FieldError(f"不含控制字符的文字（第 {control.start() + 1} 个字符是 U+{ord(control.group()):04X}）", text)
     return text
 
 

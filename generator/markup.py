@@ -13,19 +13,52 @@ import re
 import xml.etree.ElementTree as etree
 
 import markdown
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import LINK_RE, InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 # Every ASCII punctuation character some Markdown syntax or extension gives a meaning to.
 _SIGNIFICANT = set("\\`*_{}[]()#+-.!|<>&\"'~^=:$%@/;?,")
 _REFERENCES = {ord(ch): f"&#{ord(ch)};" for ch in _SIGNIFICANT}
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# Line and paragraph separators, the bidi algorithm's included (U+001C–U+001E, U+0085).
+_LINE_BREAKS = re.compile(r"[\r\n\x1c-\x1e\x85\u2028\u2029]+")
+
+# Right-to-left letters and the explicit direction controls (LRM/RLM, embeddings,
+# overrides, isolates): text holding any of them is set apart with an isolate.
+_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+_ISOLATE_OPENERS = "\u2066\u2067\u2068"  # LRI, RLI, FSI
+_FSI, _PDI = "\u2068", "\u2069"
 
 
 def escape_text(value: object) -> str:
-    """A value as inert text for Markdown and HTML alike, on one line."""
-    return _LINE_BREAKS.sub(" ", str(value)).translate(_REFERENCES)
+    """A value as inert text for Markdown and HTML alike, on one line, its direction isolated."""
+    return isolate_direction(_LINE_BREAKS.sub(" ", str(value))).translate(_REFERENCES)
+
+
+def isolate_direction(text: str) -> str:
+    """Text that cannot reorder the page around it, wherever it lands (body, <title>, attributes).
+
+    A right-to-left override in a name (`\u202e`) would otherwise flip the rest of the line it
+    stands in. Wrapping the value in FSI…PDI ends every embedding, override and isolate the
+    value opens (UAX #9, X6a); only a PDI of the value that closes nothing of its own could
+    close the wrapper early, so such strays are dropped. Plain text is returned unchanged.
+    """
+    if not _RIGHT_TO_LEFT.search(text):
+        return text
+    kept = []
+    open_isolates = 0
+    for char in text:
+        if char in _ISOLATE_OPENERS:
+            open_isolates += 1
+        elif char == _PDI:
+            if not open_isolates:
+                continue
+            open_isolates -= 1
+        kept.append(char)
+    return _FSI + "".join(kept) + _PDI
 
 
 def finalize(value: object) -> object:
@@ -52,12 +85,27 @@ class _LiteralImage(InlineProcessor):
     """An image is not allowed: it stays the literal text that was written."""
 
     def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API
-        return _text_span(m.group(0)), m.start(0), m.end(0)
+        return _text_span(self.unescape(m.group(0))), m.start(0), m.end(0)
 
 
-def _text_span(text: str) -> etree.Element:
+class _SafeLink(LinkInlineProcessor):
+    """An http(s) link stays a link; any other is the literal text that was written, all of it.
+
+    Rebuilding the text from the parsed link would lose what the parser took apart, such
+    as a quoted "title" inside `javascript:alert("x")`; the source span loses nothing.
+    """
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API
+        link, start, end = super().handleMatch(m, data)
+        if link is None or (link.get("href", "").lower().startswith(_ALLOWED_SCHEMES) and link.get("title") is None):
+            return link, start, end
+        return _text_span(self.unescape(data[start:end])), start, end
+
+
+def _text_span(source: str) -> etree.Element:
+    """A span showing `source`, which already holds `&`, `<`, `>` as references (see below)."""
     span = etree.Element("span")
-    span.text = markdown.util.AtomicString(text)
+    span.text = markdown.util.AtomicString(source)
     return span
 
 
@@ -87,6 +135,7 @@ class _RestrictedMarkdown(markdown.Extension):
         for name in [p for p in md.inlinePatterns._priority if p.name not in _KEPT_INLINE]:
             md.inlinePatterns.deregister(name.name)
         md.inlinePatterns.register(_LiteralImage(_IMAGE, md), "literal_image", 165)
+        md.inlinePatterns.register(_SafeLink(LINK_RE, md), "link", 160)
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 1)
 
 

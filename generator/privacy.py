@@ -7,9 +7,16 @@ import unicodedata
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx])(?!\d)")
+# 18 characters, whole or in the 6-8-4 groups of the printed card, with a space or hyphen.
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})[ \-]?(\d{8})[ \-]?(\d{3}[\dXx])(?!\d)")
 # 11 digits from 13–19, written whole, as 3-4-4 groups with spaces or hyphens, or after +86.
-_MOBILE = re.compile(r"(?<![\d+])(?:\+?86[ \-]?)?(1[3-9]\d)[ \-]?(\d{4})[ \-]?(\d{4})(?!\d)")
+_SEPARATOR = r"[ \-]{0,3}"
+_MOBILE = re.compile(
+    rf"(?<![\d+])(?:\+?86{_SEPARATOR})?(1[3-9]\d){_SEPARATOR}(\d{{4}}){_SEPARATOR}(\d{{4}})(?!\d)"
+)
+# Invisible characters (zero-width spaces, joiners, direction marks) hide nothing from a
+# reader's eye, so they hide nothing from this check either.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 def is_valid_id_number(candidate: str) -> bool:
@@ -17,13 +24,21 @@ def is_valid_id_number(candidate: str) -> bool:
     return _ID_CHECK[total % 11] == candidate[17].upper()
 
 
+def _as_read(text: str) -> str:
+    """The text as a reader reads it: full-width and other digits as ASCII, invisibles gone."""
+    folded = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    if folded.isascii():
+        return folded
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in folded)
+
+
 def find_private_number(text: str) -> str | None:
     """The kind of private number the text contains ("身份证号码" or "手机号码"), if any."""
     if not text:
         return None
-    folded = unicodedata.normalize("NFKC", text)
+    folded = _as_read(text)
     for match in _ID_NUMBER.finditer(folded):
-        if is_valid_id_number(match.group(1)):
+        if is_valid_id_number("".join(match.groups())):
             return "身份证号码"
     if _MOBILE.search(folded):
         return "手机号码"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -37,7 +38,7 @@ class Problem:
             place += f":{self.row}"
         if self.column:
             place += f":{self.column}"
-        return f"{place}: {text}"
+        return _visible(f"{place}: {text}")
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -79,3 +80,12 @@ class ExportInvalid(PortalError):
 
 class BuildFailed(PortalError):
     """The site could not be built from a valid export (mkdocs, disk, lock)."""
+
+
+# Control characters from a cell or a header are shown by their code: an escape sequence in
+# an export must not drive the terminal that prints the message, nor split it into two lines.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _visible(line: str) -> str:
+    return _CONTROL.sub(lambda m: "⏎" if m.group() == "\n" else f"<U+{ord(m.group()):04X}>", line)

@@ -21,7 +21,17 @@ from .problems import Problem, error, warning
 from .schema import TABLES, TableSpec
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a month's export is about 1 MB; far larger is a wrong file
+MAX_YAML_BYTES = 2 * 1024 * 1024  # one bulletin is a few kB; a parsed YAML node costs ~100× its text
 MAX_YAML_DEPTH = 12
+# An xlsx is a zip: its members are checked before openpyxl inflates them, so a small file
+# cannot unpack into gigabytes (a "zip bomb").
+MAX_XLSX_UNPACKED_BYTES = 128 * 1024 * 1024
+MAX_XLSX_MEMBERS = 1000
+# A month lists about a thousand projects; far more rows or columns are a wrong file, and
+# stopping early keeps memory bounded whatever the file holds.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 256
+MAX_CSV_CELL_CHARS = 1_000_000
 RELEASE_DIR = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -175,16 +185,17 @@ def _rel(data_root: Path, path: Path) -> str:
     return path.relative_to(data_root).as_posix()
 
 
-def _read_bytes(data_root: Path, path: Path, problems: list[Problem]) -> bytes | None:
+def _read_bytes(
+    data_root: Path, path: Path, problems: list[Problem], limit: int = MAX_FILE_BYTES
+) -> bytes | None:
     rel_path = _rel(data_root, path)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limit:
             problems.append(
                 error(
                     rel_path,
-                    f"文件过大（{size // 1024 // 1024} MB），"
-                    f"应不超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请检查是否选错了文件",
+                    f"文件过大（{_size_text(size)}），应不超过 {_size_text(limit)}，请检查是否选错了文件",
                 )
             )
             return None
@@ -196,6 +207,10 @@ def _read_bytes(data_root: Path, path: Path, problems: list[Problem]) -> bytes |
         problems.append(error(rel_path, "文件是空的"))
         return None
     return data
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
 def read_table(data_root: Path, path: Path, spec: TableSpec, problems: list[Problem]) -> RawTable | None:
@@ -221,6 +236,15 @@ def _decode_csv(rel_path: str, data: bytes, problems: list[Problem]) -> tuple[st
     if data.startswith(b"PK\x03\x04"):
         problems.append(error(rel_path, "这是一个 xlsx（压缩）文件，却以 .csv 命名；请改为 .xlsx 扩展名"))
         return None
+    if _is_utf16_or_32(data):
+        problems.append(
+            error(
+                rel_path,
+                "文件是 UTF-16/UTF-32（Unicode 文本）编码，应为 UTF-8 或 GB18030："
+                "请在表格软件中另存为“CSV UTF-8（逗号分隔）”",
+            )
+        )
+        return None
     if b"\x00" in data:
         problems.append(error(rel_path, "不是文本文件（含有二进制内容），应为 UTF-8 或 GB18030 编码的 CSV"))
         return None
@@ -230,11 +254,54 @@ def _decode_csv(rel_path: str, data: bytes, problems: list[Problem]) -> tuple[st
         candidates = (("utf-8", "UTF-8"), ("gb18030", "GB18030"))
     for codec, label in candidates:
         try:
-            return data.decode(codec), label
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        if codec == "gb18030" and not _plausible_chinese(text):
+            problems.append(
+                error(
+                    rel_path,
+                    "按 GB18030 解码后大多是生僻字或符号，文件可能是 Big5 等其他编码；"
+                    "请在表格软件中另存为“CSV UTF-8（逗号分隔）”",
+                )
+            )
+            return None
+        return text, label
     problems.append(error(rel_path, "无法识别文件编码，应为 UTF-8 或 GB18030（GBK）编码的 CSV"))
     return None
+
+
+def _is_utf16_or_32(data: bytes) -> bool:
+    """A byte-order mark, or the NUL byte every other byte that ASCII text in UTF-16 has."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return True
+    sample = data[:4096]
+    if len(sample) < 16:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return max(even.count(0), odd.count(0)) > len(sample) // 4 and min(even.count(0), odd.count(0)) < len(sample) // 64
+
+
+def _plausible_chinese(text: str) -> bool:
+    """Whether GB18030-decoded text reads as Chinese rather than as another encoding misread.
+
+    Big5 (and Shift-JIS, EUC-KR) bytes are mostly valid GB18030 too, so decoding succeeds;
+    but what comes out is largely kana, Cyrillic, box drawing and rare characters outside
+    GB2312, where real exports are almost all common characters. Short texts are not judged.
+    """
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if len(wide) < 20:
+        return True
+    common = 0
+    for ch in wide:
+        try:
+            encoded = ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        # GB2312 rows 16–87 are hanzi; rows 1–3 are punctuation and full-width forms.
+        if encoded[0] >= 0xB0 or encoded[0] <= 0xA3:
+            common += 1
+    return common >= 0.8 * len(wide)
 
 
 Grid = list[tuple[int, list[object]]]  # (row number, cells)
@@ -244,12 +311,20 @@ def _csv_rows(rel_path: str, text: str, problems: list[Problem]) -> Grid | None:
     grid: Grid = []
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 0
+    csv.field_size_limit(MAX_CSV_CELL_CHARS)
     try:
         for cells in reader:
-            grid.append((line + 1, list(cells)))
+            if len(grid) > MAX_ROWS:
+                problems.append(error(rel_path, f"行数过多（超过 {MAX_ROWS} 行），请检查是否选错了文件"))
+                return None
+            grid.append((line + 1, cells[:MAX_COLUMNS]))
             line = reader.line_num
     except csv.Error as exc:
-        problems.append(error(rel_path, f"CSV 格式错误：{exc}", row=reader.line_num))
+        if "field larger than field limit" in str(exc):
+            message = f"单元格过大（超过 {MAX_CSV_CELL_CHARS} 个字符），请检查是否有引号未闭合或选错了文件"
+        else:
+            message = f"CSV 格式错误：{exc}"
+        problems.append(error(rel_path, message, row=line + 1))
         return None
     return grid
 
@@ -261,12 +336,19 @@ def _xlsx_rows(rel_path: str, data: bytes, problems: list[Problem]) -> Grid | No
         hint = "内容看起来是文本（可能是改了扩展名的 CSV）" if _looks_like_text(data) else "文件已损坏"
         problems.append(error(rel_path, f"不是有效的 xlsx 文件：{hint}"))
         return None
+    refusal = _zip_refusal(data)
+    if refusal:
+        problems.append(error(rel_path, refusal))
+        return None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
             grid: Grid = []
-            for number, row in enumerate(sheet.iter_rows(), start=1):
+            for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+                if number > MAX_ROWS + 1:
+                    problems.append(error(rel_path, f"行数过多（超过 {MAX_ROWS} 行），请检查是否选错了文件"))
+                    return None
                 grid.append((number, [_sheet_value(cell) for cell in row]))
         finally:
             workbook.close()
@@ -277,6 +359,24 @@ def _xlsx_rows(rel_path: str, data: bytes, problems: list[Problem]) -> Grid | No
         problems.append(error(rel_path, f"无法读取 xlsx 文件（{type(exc).__name__}）"))
         return None
     return grid
+
+
+def _zip_refusal(data: bytes) -> str | None:
+    """Why an xlsx must not be opened, judged from its zip directory alone, or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "不是有效的 xlsx 文件或文件已损坏（压缩包不完整，可能未下载完）"
+    if len(members) > MAX_XLSX_MEMBERS:
+        return f"不是有效的 xlsx 文件：压缩包内有 {len(members)} 个文件，过多"
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        return (
+            f"xlsx 解压后过大（{_size_text(unpacked)}），应不超过 {_size_text(MAX_XLSX_UNPACKED_BYTES)}，"
+            "请检查是否选错了文件"
+        )
+    return None
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -355,7 +455,7 @@ class _YamlShapeError(Exception):
 
 def read_yaml(data_root: Path, path: Path, problems: list[Problem]) -> RawYaml | None:
     rel_path = _rel(data_root, path)
-    data = _read_bytes(data_root, path, problems)
+    data = _read_bytes(data_root, path, problems, limit=MAX_YAML_BYTES)
     if data is None:
         return None
     try:

@@ -334,22 +334,3 @@ def test_project_page_links_complaint_map_and_phones(sample_build):
     assert f'href="geo:{lat},{lon}"' in html
     without = next(r for r in sample_build.archive.projects if r.project.longitude is None)
     assert "uri.amap.com" not in (site_dir / "p" / without.project_id / "index.html").read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize("name", ["base.html", "content.html"])
-def test_theme_inline_scripts_we_moved_to_files_are_unchanged(name):
-    """We moved material's inline scripts to files; a theme upgrade that changes them must be re-copied."""
-    import re
-
-    import material
-
-    theme = Path(material.__file__).parent / "templates" / "partials" / "javascripts" / name
-    moved = TESTS.parent / "site_templates" / "overrides" / "assets" / "javascripts" / f"portal-md-{name[:-5]}.js"
-    moved_code = moved.read_text(encoding="utf-8")
-    # The tab-linking script runs only with the `content.tabs.link` feature, which we do not enable.
-    assert "content.tabs.link" not in (TESTS.parent / "mkdocs.yml").read_text(encoding="utf-8")
-    source = re.sub(r'{% if "content.tabs.link" in features %}.*?{% endif %}', "", theme.read_text(encoding="utf-8"), flags=re.S)
-    for script in re.findall(r"<script>(.*?)</script>", source):
-        # The scope is the one template expression: the file computes it from its own URL.
-        script = script.replace('"{{ config.extra.scope | d(base_url) }}",location', '"../../",document.currentScript.src')
-        assert script.rstrip(";") in moved_code, f"{theme} changed: copy its script into {moved}"

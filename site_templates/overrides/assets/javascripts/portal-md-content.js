@@ -1,2 +1,0 @@
-// mkdocs-material 9.8 partials/javascripts/content.html, moved out of the page for the Content-Security-Policy.
-var target=document.getElementById(location.hash.slice(1));target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"));

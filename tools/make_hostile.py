@@ -1,0 +1,151 @@
+"""Write tests/data/hostile/: a valid export whose every text field carries hostile text.
+
+Each payload class below (markup, script, link schemes, template syntax, the syntax of
+Markdown extensions, Unicode tricks, very long words) fills every text field of one
+project, its code and progress report, and one bulletin with its case; the release's
+notes and issuer carry them all. The export is valid: the portal must publish it, and
+publish every payload as the literal text it is. Private numbers and broken files are
+refused instead, so they live in tests/invalid/.
+
+Run: .venv/bin/python tools/make_hostile.py [--out tests/data/hostile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_sample import write_xlsx, write_yaml  # noqa: E402 - tools/ is not a package
+
+RELEASE = "2021-11"
+
+# name → payload; each is at most 120 characters, the limit of a project name.
+PAYLOADS: dict[str, str] = {
+    "script": '<script>alert("xss-script")</script>',
+    "handler": '<img src=x onerror=alert("xss-img")><svg/onload=alert("xss-svg")><body onload=alert(1)>',
+    "title": '</title><script>alert("xss-title")</script><title>',
+    "quote": "\"><b onmouseover=\"alert('xss-dq')\">x</b>' onfocus='alert(2)' autofocus x='",
+    "iframe": "<iframe src=\"javascript:alert('xss-iframe')\"></iframe><object data=x></object>",
+    "entity": "&lt;b&gt;不是粗体&lt;/b&gt; &amp;amp; &#60;i&#62; &#x3C;u&#x3E; &nbsp;",
+    "comment": "<!-- 注释 --> <![CDATA[x]]> <?php echo 1; ?> <style>*{display:none}</style>",
+    "links": '[点我](javascript:alert("xss-md")) [d](data:text/html,hi) [v](vbscript:msgbox(1))',
+    "images": '![图](javascript:alert("xss-img2")) <a href="javascript:alert(3)">a</a> <img src="data:,x">',
+    "autolink": "<javascript:alert(4)> <https://example.org/> www.example.org JAVASCRIPT:alert(5)",
+    "template": "{{ 7*7 }} {{ 12345*9 }} {% raw %}r{% endraw %} {{ config }} {# c #} ${7*7} #{7*7}",
+    "attr_list": "标题 { onclick=\"alert('xss-attr')\" } {: #x .y onclick=\"alert(4)\" }",
+    "snippet": '--8<-- "/etc/passwd"\n;--8<-- "/etc/hostname"',
+    "admonition": '!!! danger "警告"\n    注意\n??? note "折叠"',
+    "front_matter": "---\ntitle: 假标题\ndescription: <script>alert(5)</script>\n---",
+    "table": "| a | b |\n|---|---|\n| \\| | `|` |",
+    "fence": '```html\n<script>alert("xss-fence")</script>\n```',
+    "markdown": "[TOC] *[HTML]: x [^1] $$x$$ :smile: ==m== ^^i^^ ~~d~~ ++ctrl++ \\\\ # 标题 > 引用 1. 列表",
+    "emoji": "👨\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈 🇨🇳 👍🏽 ©️ 1️⃣",
+    "zero_width": "零\u200b宽\u200c字\u200d符\u2060测\ufeff试",
+    "bidi": "\u202e右向左覆盖\u202c \u2067隔离\u2069 \u2069 مرحبا שלום \u200f! \u202d强制",
+    "long": "长" + "W" * 118,
+}
+
+# Longer than a name may be: the very long unbroken word, in every other text field.
+LONG_WORD = "https://example.org/" + "x" * 600
+
+# The Markdown the contract allows, in every summary and case text, to show it still renders.
+ALLOWED_MARKDOWN = (
+    "允许的格式：**加粗文字** 与 *强调文字*。\n\n"
+    "- 列表第一项\n- 列表第二项\n\n"
+    "步骤：\n\n"
+    "1. 有序第一项\n2. 有序第二项\n\n"
+    "[官方网站](https://example.org/allowed-link)"
+)
+
+PROJECT_HEADER = [
+    "项目编号", "项目名称", "所属地区", "项目类别", "项目状态", "建设单位", "施工单位", "监理单位",
+    "责任部门", "包联领导", "总投资（万元）", "进展情况", "建设内容及规模", "建设地点", "监督电话", "更新日期",
+]
+
+
+def project_id(index: int) -> str:
+    return f"HOS-{index:02d}"
+
+
+def code_id(index: int) -> str:
+    return f"HOS{index:02d}A"
+
+
+def bulletin_id(index: int) -> str:
+    return f"HOS-B-{index:02d}"
+
+
+def write_data_root(out_dir: Path) -> None:
+    shutil.rmtree(out_dir, ignore_errors=True)
+    folder = out_dir / RELEASE
+    folder.mkdir(parents=True)
+    names = list(PAYLOADS)
+    write_yaml(
+        folder / "release.yaml",
+        {
+            "release": RELEASE,
+            "published": "2021-11-20",
+            "issuer": "包头市纪委监委 " + PAYLOADS["title"],
+            "notes": "\n".join(PAYLOADS.values()) + "\n" + LONG_WORD,
+        },
+    )
+    with (folder / "projects.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(PROJECT_HEADER)
+        for index, name in enumerate(names, start=1):
+            text = PAYLOADS[name]
+            writer.writerow([
+                project_id(index), text, text, text, "在建", text, text, text,
+                text, text, "100", text + "\n" + LONG_WORD, text, text,
+                "0472-6123456" if index == 1 else "", "2021-11-15",
+            ])
+    write_xlsx(
+        folder / "qrcodes.xlsx", "二维码", ["二维码编号", "项目编号", "标识位置"],
+        [[code_id(i), project_id(i), PAYLOADS[n]] for i, n in enumerate(names, start=1)],
+    )
+    write_xlsx(
+        folder / "progress.xlsx", "进度", ["项目编号", "报告日期", "形象进度（%）", "进展情况"],
+        [[project_id(i), "2021-11-01", "50", PAYLOADS[n]] for i, n in enumerate(names, start=1)],
+    )
+    for index, name in enumerate(names, start=1):
+        text = PAYLOADS[name]
+        markdown = f"{text}\n\n{ALLOWED_MARKDOWN}\n\n{LONG_WORD}"
+        write_yaml(
+            folder / "bulletins" / f"{bulletin_id(index)}.yaml",
+            {
+                "bulletin_id": bulletin_id(index),
+                "title": text,
+                "issuer": text,
+                "region": text,
+                "published": "2021-11-15",
+                "source_url": "https://example.org/bulletin?q={{7*7}}&x=%3Cscript%3E&y=javascript:alert(1)#top",
+                "summary": markdown,
+                "cases": [
+                    {
+                        "case_id": f"{bulletin_id(index)}-01",
+                        # Names the project, so the project page lists the case too.
+                        "title": f"{text} {project_id(index)}",
+                        "person": text,
+                        "position": text,
+                        "region": text,
+                        "category": text,
+                        "disposition": text,
+                        "text": markdown,
+                    }
+                ],
+            },
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "tests/data/hostile")
+    write_data_root(parser.parse_args().out)
+
+
+if __name__ == "__main__":
+    main()
