@@ -134,7 +134,10 @@ def build(
         register, _ = read_register(register_path)
 
         with steps("render", "生成页面"):
-            site_info = SiteInfo(archive.newest, archive.is_sample, code_base, base_url)
+            site_info = SiteInfo(
+                archive.newest, archive.is_sample, code_base, base_url,
+                site.configured_extra().get("content_security_policy", ""),
+            )
             reports = changes.change_reports(archive, {k: c.first_release for k, c in register.items()})
             pages = render_pages(
                 archive, site_info, extra.get("complaint_url", ""),

@@ -41,6 +41,7 @@ class SiteInfo:
     is_sample: bool
     code_base_url: str  # the permanent code URLs start with this, e.g. HTTPS://HOST/Q/
     site_url: str  # the site's own base URL, ending in /
+    content_security_policy: str = ""  # for pages written outside mkdocs (mkdocs.yml `extra`)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ since feeds and search indexes hand them to a browser as markup.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ElementTree
@@ -25,8 +26,10 @@ URL_ATTRIBUTES = {
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "svg", "math"}
 # Inline style attributes allowed: none (tables use `align`, the CSP allows no inline style).
 ALLOWED_STYLES: set[str] = set()
-# JSON files whose strings are plain data (a download), not markup: none yet.
-RAW_DATA_FILES: tuple[str, ...] = ()
+# JSON files whose strings are plain data (downloads, the change report, the code list), not markup.
+RAW_DATA_FILES: tuple[str, ...] = ("changes.json", "data/*.json", "assets/codes.json")
+# The one refresh the site has: a lowercase alias page sends the reader to its code's page.
+_ALIAS_REFRESH = re.compile(r"0; url=\.\./\.\./Q/[A-Za-z0-9-]+/")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -76,7 +79,9 @@ class _Scanner(HTMLParser):
                         self.found(f"{scheme}: link <{tag} {name}={value[:80]!r}>")
             if name == "style" and value.strip() not in ALLOWED_STYLES:
                 self.found(f"inline style <{tag} style={value[:80]!r}>")
-            if name == "http-equiv" and value.lower() == "refresh":
+            if name == "http-equiv" and value.lower() == "refresh" and not _ALIAS_REFRESH.fullmatch(
+                values.get("content", "")
+            ):
                 self.found("meta refresh")
         if tag == "meta" and values.get("http-equiv", "").lower() == "content-security-policy":
             self.csp.append(values.get("content", ""))
@@ -174,10 +179,13 @@ def scan_site(site_dir: Path) -> tuple[list[Finding], dict[str, ScannedPage]]:
             findings += page_findings
             pages[rel_path] = page
         elif suffix == ".xml":
+            # Atom text constructs are plain text unless typed html/xhtml: only those are markup.
             for element in ElementTree.parse(path).iter():
-                for value in (element.text, element.tail, *element.attrib.values()):
-                    if value and value.strip():
-                        findings += scan_fragment(rel_path, value)
+                if element.get("type") in ("html", "xhtml") and element.text:
+                    findings += scan_fragment(rel_path, element.text)
+                for name, value in element.attrib.items():
+                    if name in URL_ATTRIBUTES and value.strip():
+                        findings += scan_fragment(rel_path, f'<a href="{html.escape(value)}">x</a>')
         elif suffix == ".json" and not any(PurePosixPath(rel_path).match(g) for g in RAW_DATA_FILES):
             for string in _strings(json.loads(path.read_text(encoding="utf-8"))):
                 findings += scan_fragment(rel_path, string)
