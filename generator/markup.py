@@ -35,7 +35,10 @@ _FSI, _PDI = "\u2068", "\u2069"
 
 def escape_text(value: object) -> str:
     """A value as inert text for Markdown and HTML alike, on one line, its direction isolated."""
-    return isolate_direction(_LINE_BREAKS.sub(" ", str(value))).translate(_REFERENCES)
+    text = isolate_direction(_LINE_BREAKS.sub(" ", str(value))).translate(_REFERENCES)
+    # Leading blanks would indent a line the value starts into a code block.
+    stripped = text.lstrip(" \t")
+    return "".join(f"&#{ord(c)};" for c in text[: len(text) - len(stripped)]) + stripped
 
 
 def isolate_direction(text: str) -> str:

@@ -100,7 +100,9 @@ def test_scan_does_find_what_it_looks_for(tmp_path):
         encoding="utf-8",
     )
     (tmp_path / "feed.xml").write_text(
-        "<rss><item><description>&lt;script&gt;alert(1)&lt;/script&gt;</description></item></rss>"
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+        '<title type="text">&lt;b&gt;plain text, shown as written&lt;/b&gt;</title>'
+        '<content type="html">&lt;script&gt;alert(1)&lt;/script&gt;</content></entry></feed>'
     )
     (tmp_path / "index.json").write_text('{"docs": [{"text": "<a href=\\"vbscript:x\\">v</a>"}]}')
     findings = [str(f) for f in scan_site(tmp_path)[0]]
@@ -168,9 +170,10 @@ def test_allowed_markdown_still_renders(hostile_site):
 def test_every_page_carries_the_configured_content_security_policy(hostile_site):
     _, _, pages = hostile_site
     policy = site.configured_extra()["content_security_policy"]
-    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    # 'wasm-unsafe-eval' (Pagefind's WebAssembly) allows no eval of text; 'unsafe-eval' would.
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
     script_src = re.search(r"script-src ([^;]*)", policy).group(1).split()
-    assert script_src == ["'self'"]
+    assert script_src == ["'self'", "'wasm-unsafe-eval'"]  # scripts only from files of the site
     for rel_path, page in pages.items():
         assert page.csp == [policy], rel_path
 
@@ -223,12 +226,12 @@ def test_chromium_on_a_phone_sees_every_payload_and_nothing_runs(hostile_site, s
             and problems.append(f"{current['url']}: request failed {r.url} {r.failure}"),
         )
         for rel_path in sorted(pages):
-            if rel_path == "404.html":
-                continue
+            if rel_path == "404.html" or rel_path.startswith("q/"):
+                continue  # q/: lowercase aliases refresh to their Q/ page, which is visited itself
             url = served_site + rel_path.removesuffix("index.html")
             current["url"] = rel_path
             page.goto(url, wait_until="load")
-            page.wait_for_timeout(30)  # let the theme's scripts run
+            page.wait_for_timeout(30)  # let the page's own scripts run
             visited += 1
             state = page.evaluate(
                 """() => ({violations: window.__violations,
@@ -247,5 +250,5 @@ def test_chromium_on_a_phone_sees_every_payload_and_nothing_runs(hostile_site, s
                 if not visible(state["title"]).startswith(payload):
                     problems.append(f"{rel_path}: payload not the title: {state['title']!r}")
         browser.close()
-    assert visited == len(pages) - 1
+    assert visited == len([p for p in pages if p != "404.html" and not p.startswith("q/")])
     assert problems == []

@@ -48,10 +48,8 @@ def _search(browser, base: str, query: str) -> tuple[list[tuple[str, str]], list
     page.goto(f"{base}/search/")
     page.fill("#portal-search-query", query)
     page.press("#portal-search-query", "Enter")
-    page.wait_for_function(
-        "['找到', '没有'].some(w => document.getElementById('portal-search-status').textContent.startsWith(w))",
-        timeout=30_000,
-    )
+    # A selector wait, not a predicate: the page's CSP (rightly) forbids the eval a predicate needs.
+    page.wait_for_selector("#portal-search-status:text-matches('^(找到|没有)')", timeout=30_000)
     results = page.eval_on_selector_all(
         ".sr-group li a", "links => links.map(a => [a.closest('.sr-group').dataset.kind, a.getAttribute('href')])"
     )
