@@ -90,6 +90,14 @@ def _print_problems(problems: tuple[Problem, ...]) -> None:
             print(problem, file=sys.stderr)
 
 
+def _refuse_export(exc: ExportInvalid, consequence: str) -> int:
+    """Every problem, grouped by file, then one line: how many, and that nothing was written."""
+    _print_problems(exc.problems)
+    errors = sum(p.is_error for p in exc.problems)
+    print(f"导出数据有 {errors} 个错误、{len(exc.problems) - errors} 条警告，{consequence}", file=sys.stderr)
+    return 1
+
+
 def _validate(args: argparse.Namespace) -> int:
     checked = pipeline.check_export(args.data_root, args.work / "qr" / pipeline.REGISTER_NAME)
     valid = checked.is_valid(args.strict)
@@ -134,14 +142,7 @@ def _build(args: argparse.Namespace) -> int:
             args.data_root, args.out, args.work, base_url=args.base_url, strict=args.strict, progress=progress
         )
     except ExportInvalid as exc:
-        _print_problems(exc.problems)
-        errors = sum(p.is_error for p in exc.problems)
-        print(
-            f"导出数据有 {errors} 个错误、{len(exc.problems) - errors} 条警告，未发布任何内容，"
-            f"{args.out} 保持不变。",
-            file=sys.stderr,
-        )
-        return 1
+        return _refuse_export(exc, f"未发布任何内容，{args.out} 保持不变。")
     except BuildFailed as exc:
         print(f"{exc}\n未发布任何内容，{args.out} 保持不变。", file=sys.stderr)
         return 1
@@ -171,13 +172,7 @@ def _signs(args: argparse.Namespace) -> int:
             progress=lambda step: print(f"… {step}", file=sys.stderr, flush=True),
         )
     except ExportInvalid as exc:
-        _print_problems(exc.problems)
-        errors = sum(p.is_error for p in exc.problems)
-        print(
-            f"导出数据有 {errors} 个错误、{len(exc.problems) - errors} 条警告，未生成任何标牌文件。",
-            file=sys.stderr,
-        )
-        return 1
+        return _refuse_export(exc, "未生成任何标牌文件。")
     except PortalError as exc:
         print(f"{exc}\n未生成任何标牌文件。", file=sys.stderr)
         return 1
