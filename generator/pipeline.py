@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 from . import codes as qr
 from . import site
 from .archive import build_archive
+from .codestore import PendingCodes
 from .model import Archive
 from .problems import BuildFailed, ExportInvalid, Problem
 from .readers import read_data_root
@@ -27,6 +28,7 @@ from .writer import OutputTree, write_tree
 
 REGISTER_NAME = "register.csv"
 LOCK_NAME = ".portal-build.lock"
+CODE_CACHE = ".cache/qr"  # under the work folder: drawn QR images by content key (codestore.py)
 
 Progress = Callable[[str], None]
 
@@ -90,7 +92,9 @@ def build(
     code_base = qr.code_base_url(base_url)
     extra = site.configured_extra()
 
-    with _lock(data_root, work_dir):
+    code_ids = [code.code_id for code in archive.codes]
+    with _lock(data_root, work_dir), PendingCodes(code_ids, code_base, work_dir / CODE_CACHE) as drawing:
+        # The missing codes are drawn on the other cores while the pages render here.
         with _timed(seconds, "render", progress, "生成页面"):
             site_info = SiteInfo(archive.newest, archive.is_sample, code_base, base_url)
             pages = render_pages(archive, site_info, extra.get("complaint_url", ""))
@@ -99,8 +103,10 @@ def build(
                 content.add(rel_path, text)
         with _timed(seconds, "codes", progress, "生成二维码"):
             printed = OutputTree(work_dir / "qr")
+            images = drawing.result()
+            drawing.prune()
             for code in archive.codes:
-                image = qr.draw_code(code.code_id, code_base)
+                image = images[code.code_id]
                 printed.add(f"{code.code_id}.svg", image.svg)
                 printed.add(f"{code.code_id}.png", image.png)
                 content.add(f"assets/qr/{code.code_id}.svg", image.svg)
