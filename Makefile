@@ -7,7 +7,7 @@ SITE ?= site
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve sample clean
+.PHONY: site test serve sample clean bench
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(TEST_STAMP)
 
 serve: site
 	$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 8000
+
+# Timings of 1×, 2× and 5× the sample (add one: BENCH_SCALE=10); medians of BENCH_RUNS runs.
+BENCH_SCALES ?= 1 2 5 $(BENCH_SCALE)
+BENCH_RUNS ?= 3
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES) --runs $(BENCH_RUNS)
 
 sample: $(STAMP)
 	$(BIN)/python tools/make_sample.py --out data/sample

@@ -78,6 +78,8 @@ class MemorySampler(threading.Thread):
 
     def peak(self, start: float = float("-inf"), end: float = float("inf")) -> int:
         inside = [rss for moment, rss in self.samples if start <= moment <= end]
+        if not inside:  # a stage shorter than the interval: the next sample after it started
+            inside = [rss for moment, rss in self.samples if moment >= start][:1]
         return max(inside, default=0)
 
 

@@ -1,6 +1,7 @@
 """`make bench`: build N times the sample cold and unchanged beside the bare mkdocs build; print and save medians.
 
     python bench/run.py [--scales 1 2 5] [--runs 3] [--out bench/results/latest.json] [--work build/bench]
+    python bench/run.py --data-root DATA_ROOT --runs 1   # one given data root instead
 
 For each scale and each run, in this order on the same machine: a cold build
 (empty work folder: no content/, qr/ or code cache), a rebuild with nothing
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,6 +34,7 @@ MB = 1024 * 1024
 
 def run_measured(kind: str, first: Path, second: Path) -> dict:
     """One run of measure.py; adds the wall time of the whole process (interpreter start included)."""
+    cpu_before = _children_cpu()
     began = time.perf_counter()
     done = subprocess.run(
         [sys.executable, str(MEASURE), kind, str(first), str(second)], capture_output=True, text=True, cwd=REPO
@@ -42,7 +45,14 @@ def run_measured(kind: str, first: Path, second: Path) -> dict:
         raise SystemExit(f"bench: {kind} run failed (exit {done.returncode})")
     result = json.loads(done.stdout)
     result["process_seconds"] = process_seconds
+    # CPU time of the process and its workers: steadier than wall time when other jobs share the machine.
+    result["cpu_seconds"] = _children_cpu() - cpu_before
     return result
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def bare_config(work: Path) -> Path:
@@ -84,6 +94,7 @@ def summarise(runs: list[dict]) -> dict:
         stage_names = list(dict.fromkeys(name for run in runs for name in run[build]["stages"]))
         summary[build] = {
             "process_seconds": median([run[build]["process_seconds"] for run in runs]),
+            "cpu_seconds": median([run[build]["cpu_seconds"] for run in runs]),
             "seconds": median([run[build]["seconds"] for run in runs]),
             "peak_rss_mb": median([run[build]["peak_rss"] for run in runs]) / MB,
             "stages": {
@@ -98,6 +109,7 @@ def summarise(runs: list[dict]) -> dict:
         }
     bare = {
         "process_seconds": median([run["bare_mkdocs"]["process_seconds"] for run in runs]),
+        "cpu_seconds": median([run["bare_mkdocs"]["cpu_seconds"] for run in runs]),
         "seconds": median([run["bare_mkdocs"]["seconds"] for run in runs]),
         "peak_rss_mb": median([run["bare_mkdocs"]["peak_rss"] for run in runs]) / MB,
         "same_files_as_build": all(run["bare_mkdocs"]["same_files_as_build"] for run in runs),
@@ -105,15 +117,17 @@ def summarise(runs: list[dict]) -> dict:
     summary["bare_mkdocs"] = bare
     summary["ratio_cold_to_bare"] = summary["cold"]["process_seconds"] / bare["process_seconds"]
     summary["ratio_rebuild_to_bare"] = summary["rebuild"]["process_seconds"] / bare["process_seconds"]
+    summary["cpu_ratio_cold_to_bare"] = summary["cold"]["cpu_seconds"] / bare["cpu_seconds"]
+    summary["cpu_ratio_rebuild_to_bare"] = summary["rebuild"]["cpu_seconds"] / bare["cpu_seconds"]
     first = runs[0]["cold"]
     summary["counts"] = {key: first[key] for key in ("projects", "codes", "bulletins", "cases", "pages")}
     return summary
 
 
-def scale_table(scale: int, runs: int, s: dict) -> str:
+def scale_table(label: str, runs: int, s: dict) -> str:
     c = s["counts"]
     lines = [
-        f"{scale}× the sample: {c['projects']} projects, {c['codes']} codes, {c['bulletins']} bulletins, "
+        f"{label}: {c['projects']} projects, {c['codes']} codes, {c['bulletins']} bulletins, "
         f"{c['cases']} cases, {c['pages']} pages — median of {runs} run(s)",
         f"  {'stage':<28}{'cold s':>9}{'cold MB':>9}{'rebuild s':>11}{'rebuild MB':>11}",
     ]
@@ -128,7 +142,11 @@ def scale_table(scale: int, runs: int, s: dict) -> str:
     bare = s["bare_mkdocs"]
     same = "" if bare["same_files_as_build"] else "  (!) its files differ from the build's"
     lines.append(f"  {'bare mkdocs process':<28}{bare['process_seconds']:>9.2f}{bare['peak_rss_mb']:>9.0f}{same}")
-    lines.append(f"  {'build / bare mkdocs':<28}{s['ratio_cold_to_bare']:>8.2f}×{'':>9}{s['ratio_rebuild_to_bare']:>10.2f}×")
+    lines.append(f"  {'build / bare mkdocs (wall)':<28}{s['ratio_cold_to_bare']:>8.2f}×{'':>9}{s['ratio_rebuild_to_bare']:>10.2f}×")
+    lines.append(f"  {'CPU s: build, bare mkdocs':<28}{cold['cpu_seconds']:>9.2f}{bare['cpu_seconds']:>9.2f}"
+                 f"{rebuild['cpu_seconds']:>11.2f}")
+    lines.append(f"  {'build / bare mkdocs (CPU)':<28}{s['cpu_ratio_cold_to_bare']:>8.2f}×{'':>9}"
+                 f"{s['cpu_ratio_rebuild_to_bare']:>10.2f}×")
     return "\n".join(lines)
 
 
@@ -148,6 +166,8 @@ def scaling_table(summaries: dict[int, dict]) -> str:
         ("portal build process", lambda s: s["cold"]["process_seconds"]),
         ("rebuild process", lambda s: s["rebuild"]["process_seconds"]),
         ("bare mkdocs process", lambda s: s["bare_mkdocs"]["process_seconds"]),
+        ("portal build CPU", lambda s: s["cold"]["cpu_seconds"]),
+        ("bare mkdocs CPU", lambda s: s["bare_mkdocs"]["cpu_seconds"]),
         ("peak MB (cold)", lambda s: s["cold"]["peak_rss_mb"]),
         ("cold / bare", lambda s: s["ratio_cold_to_bare"]),
         ("rebuild / bare", lambda s: s["ratio_rebuild_to_bare"]),
@@ -167,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 2, 5], help="multiples of the sample (default: 1 2 5)")
     parser.add_argument("--runs", type=int, default=3, help="runs per scale; figures are medians (default: 3)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.json", help="JSON results file")
+    parser.add_argument("--data-root", type=Path, help="bench this data root instead of scaled samples")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "bench", help="data roots and work folders")
     args = parser.parse_args(argv)
     if args.runs < 1 or any(scale < 1 for scale in args.scales):
@@ -176,23 +197,30 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "runs": args.runs,
         "measures": "seconds: wall time; process_seconds: the whole process, interpreter start included; "
+        "cpu_seconds: user+system CPU of the process and its workers; "
         "peak_rss: sampled resident memory of the process and its workers (see bench/measure.py)",
         "scales": {},
     }
     summaries = {}
-    for scale in scales:
-        root = scaled_root(args.work / "data", scale)
+    if args.data_root:
+        roots = {args.data_root.name: (args.data_root, None)}
+    else:
+        roots = {f"{k}× the sample": (scaled_root(args.work / "data", k), k) for k in scales}
+    for label, (root, scale) in roots.items():
         load_before = os.getloadavg()
-        runs = [one_run(root, args.work / f"x{scale}") for _ in range(args.runs)]
-        summaries[scale] = summarise(runs)
-        results["scales"][str(scale)] = {
+        runs = [one_run(root, args.work / f"work-{scale or 'root'}") for _ in range(args.runs)]
+        summary = summarise(runs)
+        if scale:
+            summaries[scale] = summary
+        results["scales"][label] = {
+            "data_root": str(root),
             "load_average_before_after": [load_before[0], os.getloadavg()[0]],
-            "summary": summaries[scale],
+            "summary": summary,
             "runs": runs,
         }
-        print(scale_table(scale, args.runs, summaries[scale]), flush=True)
+        print(scale_table(label, args.runs, summary), flush=True)
         print(flush=True)
-    if len(scales) > 1:
+    if len(summaries) > 1:
         print(scaling_table(summaries))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
