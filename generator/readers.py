@@ -405,7 +405,7 @@ def _located(node: yaml.Node, depth: int, seen: set[int]) -> Located:
         raise _YamlShapeError("不允许使用 YAML 锚点和别名（& 与 *）", line)
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+        if node.tag == "tag:yaml.org,2002:null" and not node.style:  # plain: None in PyYAML, "" in libyaml
             return Located(None, line)
         return Located(node.value, line)
     if isinstance(node, yaml.SequenceNode):
