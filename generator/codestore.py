@@ -79,12 +79,13 @@ class PendingCodes:
             entry = (self.cache_dir / f"{self.keys[code_id]}.qr").read_bytes()
             header, body = entry.split(b"\n", 1)
             version, error, svg_size, png_size = header.decode("ascii").split()
-            svg, png = body[: int(svg_size)], body[int(svg_size) :]
+            version, svg_size, png_size = int(version), int(svg_size), int(png_size)
         except (OSError, ValueError):
             return False
-        if len(svg) != int(svg_size) or len(png) != int(png_size) or not png.startswith(b"\x89PNG"):
+        svg, png = body[:svg_size], body[svg_size:]
+        if len(svg) != svg_size or len(png) != png_size or not png.startswith(b"\x89PNG"):
             return False  # cut short, e.g. by a full disk
-        self.images[code_id] = CodeImage(code_id, self.base + code_id, int(version), error, svg, png)
+        self.images[code_id] = CodeImage(code_id, self.base + code_id, version, error, svg, png)
         return True
 
     def result(self) -> dict[str, CodeImage]:
