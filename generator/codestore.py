@@ -51,7 +51,7 @@ def worker_count() -> int:
 
 
 class PendingCodes:
-    """Images being gathered: cached ones at once, missing ones drawn in the background."""
+    """A build's images: the missing ones drawn in the background from the start, the cached ones read when asked."""
 
     def __init__(self, code_ids: list[str], base: str, cache_dir: Path, workers: int | None = None) -> None:
         self.base = base
