@@ -97,18 +97,16 @@ def summarise(runs: list[dict]) -> dict:
     summary: dict = {}
     for build in ("cold", "rebuild"):
         stage_names = list(dict.fromkeys(name for run in runs for name in run[build]["stages"]))
+        def stage_median(name: str, key: str) -> float:
+            return median([run[build]["stages"][name][key] for run in runs if name in run[build]["stages"]])
+
         summary[build] = {
             "process_seconds": median([run[build]["process_seconds"] for run in runs]),
             "cpu_seconds": median([run[build]["cpu_seconds"] for run in runs]),
             "seconds": median([run[build]["seconds"] for run in runs]),
             "peak_rss_mb": median([run[build]["peak_rss"] for run in runs]) / MB,
             "stages": {
-                name: {
-                    "seconds": median([run[build]["stages"][name]["seconds"] for run in runs if name in run[build]["stages"]]),
-                    "peak_rss_mb": median(
-                        [run[build]["stages"][name]["peak_rss"] for run in runs if name in run[build]["stages"]]
-                    ) / MB,
-                }
+                name: {"seconds": stage_median(name, "seconds"), "peak_rss_mb": stage_median(name, "peak_rss") / MB}
                 for name in stage_names
             },
         }
@@ -142,12 +140,14 @@ def scale_table(label: str, runs: int, s: dict) -> str:
                      f"{_cell(b, 'seconds', 11, 2)}{_cell(b, 'peak_rss_mb', 11, 0)}")
     lines.append(f"  {'whole build, in process':<28}{cold['seconds']:>9.2f}{cold['peak_rss_mb']:>9.0f}"
                  f"{rebuild['seconds']:>11.2f}{rebuild['peak_rss_mb']:>11.0f}")
-    lines.append(f"  {'portal build process':<28}{cold['process_seconds']:>9.2f}{'':>9}{rebuild['process_seconds']:>11.2f}")
+    lines.append(f"  {'portal build process':<28}{cold['process_seconds']:>9.2f}{'':>9}"
+                 f"{rebuild['process_seconds']:>11.2f}")
     bare, again = s["bare_mkdocs"], s["bare_mkdocs_again"]
     same = "" if bare["same_files_as_build"] else "  (!) its files differ from the build's"
     lines.append(f"  {'bare mkdocs process':<28}{bare['process_seconds']:>9.2f}{bare['peak_rss_mb']:>9.0f}"
                  f"{again['process_seconds']:>11.2f}{again['peak_rss_mb']:>11.0f}{same}")
-    lines.append(f"  {'build / bare mkdocs (wall)':<28}{s['ratio_cold_to_bare']:>8.2f}×{'':>9}{s['ratio_rebuild_to_bare']:>10.2f}×")
+    lines.append(f"  {'build / bare mkdocs (wall)':<28}{s['ratio_cold_to_bare']:>8.2f}×{'':>9}"
+                 f"{s['ratio_rebuild_to_bare']:>10.2f}×")
     lines.append(f"  {'CPU s: portal build':<28}{cold['cpu_seconds']:>9.2f}{'':>9}{rebuild['cpu_seconds']:>11.2f}")
     lines.append(f"  {'CPU s: bare mkdocs':<28}{bare['cpu_seconds']:>9.2f}{'':>9}{again['cpu_seconds']:>11.2f}")
     lines.append(f"  {'build / bare mkdocs (CPU)':<28}{s['cpu_ratio_cold_to_bare']:>8.2f}×{'':>9}"
@@ -189,10 +189,14 @@ def scaling_table(summaries: dict[int, dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog="example: python bench/run.py --scales 1 2 --runs 1")
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 2, 5], help="multiples of the sample (default: 1 2 5)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="example: python bench/run.py --scales 1 2 --runs 1"
+    )
+    parser.add_argument(
+        "--scales", type=int, nargs="+", default=[1, 2, 5], help="multiples of the sample (default: 1 2 5)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per scale; figures are medians (default: 3)")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.json", help="JSON results file")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.json", help="results file")
     parser.add_argument("--data-root", type=Path, help="bench this data root instead of scaled samples")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "bench", help="data roots and work folders")
     args = parser.parse_args(argv)
