@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import codes as qr
-from . import site
+from . import pagecache, site
 from .archive import build_archive
 from .codestore import PendingCodes
 from .model import Archive
@@ -29,6 +29,7 @@ from .writer import OutputTree, write_tree
 REGISTER_NAME = "register.csv"
 LOCK_NAME = ".portal-build.lock"
 CODE_CACHE = ".cache/qr"  # under the work folder: drawn QR images by content key (codestore.py)
+PAGE_CACHE = ".cache/pages.json"  # the last build's pages with the key of their inputs (pagecache.py)
 
 Progress = Callable[[str], None]
 
@@ -97,7 +98,12 @@ def build(
         # The missing codes are drawn on the other cores while the pages render here.
         with _timed(seconds, "render", progress, "生成页面"):
             site_info = SiteInfo(archive.newest, archive.is_sample, code_base, base_url)
-            pages = render_pages(archive, site_info, extra.get("complaint_url", ""))
+            complaint_url = extra.get("complaint_url", "")
+            pages_key = pagecache.inputs_key(data_root, {"base_url": base_url, "complaint_url": complaint_url})
+            pages = pagecache.load(work_dir / PAGE_CACHE, pages_key)
+            if pages is None:
+                pages = render_pages(archive, site_info, complaint_url)
+                pagecache.store(work_dir / PAGE_CACHE, pages_key, pages)
             content = OutputTree(work_dir / "content")
             for rel_path, text in pages.items():
                 content.add(rel_path, text)
