@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # axe-core for the accessibility tests, pinned by tests/js/package-lock.json.
 TEST_JS := tests/js/node_modules/.package-lock.json
 
-.PHONY: site test serve serve-nginx nginx-conf sample signs clean
+.PHONY: site test serve serve-nginx nginx-conf sample signs bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ serve-nginx: site
 # The committed server block for the real host; regenerate after changing the CSP in mkdocs.yml.
 nginx-conf: $(STAMP)
 	$(BIN)/python -m generator.nginx config --root /srv/jd/site --listen 80 --server-name jd.example.org > deploy/nginx/jd.example.org.conf
+
+# Timings of 1×, 2× and 5× the sample (add one: BENCH_SCALE=10); medians of BENCH_RUNS runs.
+BENCH_SCALES ?= 1 2 5 $(BENCH_SCALE)
+BENCH_RUNS ?= 3
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES) --runs $(BENCH_RUNS)
 
 sample: $(STAMP)
 	$(BIN)/python tools/make_sample.py --out data/sample

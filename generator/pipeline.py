@@ -17,11 +17,12 @@ from pathlib import Path
 
 from . import changes, manifest, quality, site
 from . import codes as qr
-from . import search
+from . import pagecache, search
 from .archive import build_archive
 from .archive_pages import render_archive
 from .changes import ChangeReport
 from .code_files import render_code_files
+from .codestore import PendingCodes
 from .model import Archive
 from .problems import BuildFailed, ExportInvalid, Problem
 from .readers import read_data_root
@@ -32,6 +33,8 @@ from .writer import OutputTree, write_tree
 
 REGISTER_NAME = "register.csv"
 LOCK_NAME = ".portal-build.lock"
+CODE_CACHE = ".cache/qr"  # under the work folder: drawn QR images by content key (codestore.py)
+PAGE_CACHE = ".cache/pages.json"  # the last build's pages with the key of their inputs (pagecache.py)
 
 Progress = Callable[[str], None]
 
@@ -133,38 +136,36 @@ def build(
         extra = site.configured_extra()
         register, _ = read_register(register_path)
 
-        with steps("render", "生成页面"):
-            site_info = SiteInfo(
-                archive.newest, archive.is_sample, code_base, base_url,
-                site.configured_extra().get("content_security_policy", ""),
-            )
-            reports = changes.change_reports(archive, {k: c.first_release for k, c in register.items()})
-            pages = render_pages(
-                archive, site_info, extra.get("complaint_url", ""),
-                project_changes=changes.project_histories(reports),
-            )
-            env = make_environment()
-            pages.update(changes.render_change_pages(env, reports, site_info))
-            pages.update(quality.render_quality_pages(env, quality.quality_pages(archive, checked.problems), site_info))
-            content = OutputTree(work_dir / "content")
-            for rel_path, text in pages.items():
-                content.add(rel_path, text)
-            for rel_path, text in render_code_files(archive, site_info).items():
-                content.add(rel_path, text)
-            archive_files = render_archive(archive, site_info)  # case pages, facets, feeds, downloads, charts
-            for rel_path, data in archive_files.items():
-                content.add(rel_path, data)
-            content.add("changes.json", changes.report_json(reports[-1], code_base))
-        with steps("codes", "生成二维码"):
-            printed = OutputTree(work_dir / "qr")
-            for code in archive.codes:
-                image = qr.draw_code(code.code_id, code_base)
-                printed.add(f"{code.code_id}.svg", image.svg)
-                printed.add(f"{code.code_id}.png", image.png)
-                content.add(f"assets/qr/{code.code_id}.svg", image.svg)
-            register_text = render_register(archive.codes, register)
-            printed.add(REGISTER_NAME, register_text)
-            content.add(manifest.SITE_REGISTER, register_text)
+        code_ids = [code.code_id for code in archive.codes]
+        with PendingCodes(code_ids, code_base, work_dir / CODE_CACHE) as drawing:
+            # The missing codes are drawn on the other core while the pages render here.
+            with steps("render", "生成页面"):
+                site_info = SiteInfo(
+                    archive.newest, archive.is_sample, code_base, base_url, extra.get("content_security_policy", "")
+                )
+                reports = changes.change_reports(archive, {k: c.first_release for k, c in register.items()})
+                complaint_url = extra.get("complaint_url", "")
+                settings = {"base_url": base_url, "complaint_url": complaint_url, "register": _file_text(register_path)}
+                content_key = pagecache.inputs_key(data_root, settings)
+                rendered = pagecache.load(work_dir / PAGE_CACHE, content_key)
+                if rendered is None:
+                    rendered = _render_content(archive, site_info, checked.problems, reports, complaint_url)
+                    pagecache.store(work_dir / PAGE_CACHE, content_key, rendered)
+                content = OutputTree(work_dir / "content")
+                for rel_path, data in rendered.items():
+                    content.add(rel_path, data)
+            with steps("codes", "生成二维码"):
+                images = drawing.result()
+                drawing.prune()
+                printed = OutputTree(work_dir / "qr")
+                for code in archive.codes:
+                    image = images[code.code_id]
+                    printed.add(f"{code.code_id}.svg", image.svg)
+                    printed.add(f"{code.code_id}.png", image.png)
+                    content.add(f"assets/qr/{code.code_id}.svg", image.svg)
+                register_text = render_register(archive.codes, register)
+                printed.add(REGISTER_NAME, register_text)
+                content.add(manifest.SITE_REGISTER, register_text)
         with steps("write", "写入 content/"):
             written = write_tree(content)[0]
         staged = site.staging_dir(site_dir)
@@ -188,7 +189,7 @@ def build(
     return BuildReport(
         archive=archive,
         problems=checked.problems,
-        pages=len(pages) + sum(1 for rel_path in archive_files if rel_path.endswith(".md")),
+        pages=sum(1 for rel_path in rendered if rel_path.endswith(".md")),
         codes=len(archive.codes),
         written=written,
         site_dir=site_dir,
@@ -197,6 +198,35 @@ def build(
         files=files,
         code_base_url=code_base,
     )
+
+
+def _render_content(
+    archive: Archive,
+    site_info: SiteInfo,
+    problems: tuple[Problem, ...],
+    reports: tuple[ChangeReport, ...],
+    complaint_url: str,
+) -> dict[str, str | bytes]:
+    """Everything content/ holds but the code images: pages, alias pages, feeds, downloads, charts."""
+    pages: dict[str, str | bytes] = dict(
+        render_pages(archive, site_info, complaint_url, project_changes=changes.project_histories(reports))
+    )
+    env = make_environment()
+    pages.update(changes.render_change_pages(env, reports, site_info))
+    pages.update(quality.render_quality_pages(env, quality.quality_pages(archive, problems), site_info))
+    for rel_path, data in (*render_code_files(archive, site_info).items(), *render_archive(archive, site_info).items()):
+        if rel_path in pages:
+            raise ValueError(f"two files for {rel_path}")
+        pages[rel_path] = data
+    pages["changes.json"] = changes.report_json(reports[-1], site_info.code_base_url)
+    return pages
+
+
+def _file_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 @contextmanager

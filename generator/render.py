@@ -302,25 +302,27 @@ def _project_index(archive: Archive, current: list[ProjectRecord]) -> ProjectInd
 
 def _cases_naming_projects(archive: Archive) -> dict[str, tuple[tuple[BulletinRecord, Case], ...]]:
     """Cases whose title or text names a project of the portal by its id or its exact name."""
-    id_pattern = re.compile(
-        r"(?<![A-Za-z0-9-])("
-        + "|".join(re.escape(r.project_id) for r in sorted(archive.projects, key=lambda r: -len(r.project_id)))
-        + r")(?![A-Za-z0-9-])",
-        re.IGNORECASE,
-    )
-    # Names are found through their first characters, so the search stays linear in the text.
-    by_prefix: dict[str, list[ProjectRecord]] = defaultdict(list)
+    # An id counts where a whole run of id characters equals it: one set lookup per run, where an
+    # alternation of every id would cost time in proportion to the number of projects at each character.
+    ids = {r.project.key for r in archive.projects}
+    # A name is looked up whole, once per length that names starting with these characters have:
+    # the work per character is bounded by the number of name lengths, not of projects, so the
+    # search stays linear as the data grows (many names share their first characters).
+    by_name: dict[str, list[ProjectRecord]] = defaultdict(list)
+    lengths: dict[str, set[int]] = defaultdict(set)
     for record in archive.projects:
-        if len(record.project.name) >= _NAME_PREFIX:
-            by_prefix[record.project.name[:_NAME_PREFIX]].append(record)
+        name = record.project.name
+        if len(name) >= _NAME_PREFIX:
+            by_name[name].append(record)
+            lengths[name[:_NAME_PREFIX]].add(len(name))
     found: dict[str, list[tuple[BulletinRecord, Case]]] = defaultdict(list)
     for record in archive.bulletins:
         for case in record.bulletin.cases:
             text = f"{case.title}\n{case.text}"
-            keys = {m.group(1).casefold() for m in id_pattern.finditer(text)}
+            keys = {run.casefold() for run in _ID_RUN.findall(text) if run.casefold() in ids}
             for start in range(len(text) - _NAME_PREFIX + 1):
-                for candidate in by_prefix.get(text[start : start + _NAME_PREFIX], ()):
-                    if text.startswith(candidate.project.name, start):
+                for length in lengths.get(text[start : start + _NAME_PREFIX], ()):
+                    for candidate in by_name.get(text[start : start + length], ()):
                         keys.add(candidate.project.key)
             for key in sorted(keys):
                 found[key].append((record, case))
@@ -328,3 +330,4 @@ def _cases_naming_projects(archive: Archive) -> dict[str, tuple[tuple[BulletinRe
 
 
 _NAME_PREFIX = 4
+_ID_RUN = re.compile(r"[A-Za-z0-9-]+")  # ids are ASCII by contract and match whatever their case

@@ -1,0 +1,158 @@
+"""One measured run, in its own process: a `portal build` or the bare mkdocs build, reported as JSON.
+
+    python bench/measure.py build DATA_ROOT WORK_DIR
+    python bench/measure.py mkdocs CONFIG SITE_DIR
+
+The harness (`bench/run.py`) starts this script once per run so that every
+figure starts from a fresh interpreter, as a staff member's `portal build` does.
+
+Memory is resident memory (RSS), the honest measure of what the machine must
+hold: a thread reads VmRSS from /proc every SAMPLE_SECONDS for this process
+and every process below it (the code-drawing workers) and records the sum.
+A stage's peak is the largest sum sampled while the stage ran; the run's peak
+is that largest sum, or the kernel's exact peak of this process
+(ru_maxrss), whichever is larger. Sampling can miss a spike shorter than the
+interval, and summing counts pages shared between processes more than once,
+so the figure is an upper bound of a sampled curve, not an exact maximum.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.01
+
+
+def rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass  # the process ended between listing and reading
+    return 0
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as children:
+                for child in children.read().split():
+                    found.append(int(child))
+                    found.extend(descendants(int(child)))
+        except OSError:
+            continue
+    return found
+
+
+class MemorySampler(threading.Thread):
+    """Samples (time, RSS of this process tree) until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[tuple[float, int]] = []
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        pid = os.getpid()
+        while not self._stopping.is_set():
+            total = rss_bytes(pid) + sum(rss_bytes(child) for child in descendants(pid))
+            self.samples.append((time.perf_counter(), total))
+            self._stopping.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join()
+
+    def peak(self, start: float = float("-inf"), end: float = float("inf")) -> int:
+        inside = [rss for moment, rss in self.samples if start <= moment <= end]
+        if not inside:  # a stage shorter than the interval: the next sample after it started
+            inside = [rss for moment, rss in self.samples if moment >= start][:1]
+        return max(inside, default=0)
+
+
+def stage_windows(starts: list[float], seconds: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """(start, end) of each stage: the pipeline announces each stage through `progress` before timing it."""
+    windows = {}
+    if len(starts) == len(seconds):
+        for start, (name, duration) in zip(starts, seconds.items(), strict=True):
+            windows[name] = (start, start + duration)
+        return windows
+    # A stage that does not announce itself: assume the stages ran one after another.
+    moment = starts[0] if starts else 0.0
+    for name, duration in seconds.items():
+        windows[name] = (moment, moment + duration)
+        moment += duration
+    return windows
+
+
+def measure_build(data_root: Path, work_dir: Path) -> dict:
+    from generator import pipeline
+
+    starts: list[float] = []
+    sampler = MemorySampler()
+    sampler.start()
+    began = time.perf_counter()
+    report = pipeline.build(
+        data_root, work_dir / "site", work_dir, base_url="https://jd.example.org/",
+        progress=lambda label: starts.append(time.perf_counter()),
+    )
+    ended = time.perf_counter()
+    sampler.stop()
+    stages = {}
+    for name, (start, end) in stage_windows(starts, report.seconds).items():
+        stages[name] = {"seconds": report.seconds[name], "peak_rss": sampler.peak(start, end)}
+    return {
+        "seconds": ended - began,
+        "peak_rss": max(sampler.peak(), _own_peak()),
+        "stages": stages,
+        "pages": report.pages,
+        "codes": report.codes,
+        "projects": len(report.archive.projects),
+        "bulletins": len(report.archive.bulletins),
+        "cases": sum(len(b.bulletin.cases) for b in report.archive.bulletins),
+    }
+
+
+def measure_mkdocs(config: Path, site_dir: Path) -> dict:
+    """What `mkdocs build -f CONFIG -d SITE_DIR` does, inside this process so its memory is sampled."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    sampler = MemorySampler()
+    sampler.start()
+    began = time.perf_counter()
+    build(load_config(str(config), site_dir=str(site_dir)))
+    ended = time.perf_counter()
+    sampler.stop()
+    return {"seconds": ended - began, "peak_rss": max(sampler.peak(), _own_peak())}
+
+
+def _own_peak() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+
+
+def main(argv: list[str]) -> None:
+    kind, first, second = argv
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    result = measure_build(Path(first), Path(second)) if kind == "build" else measure_mkdocs(Path(first), Path(second))
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

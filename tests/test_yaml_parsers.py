@@ -1,0 +1,28 @@
+"""libyaml and PyYAML's own parser give the reader the same document, and the same messages for a broken one."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from generator import readers
+
+DOCUMENTS = [
+    "a:\nb: ~\nc: ''\nd: null\ne: \"null\"\nf: 12\ng: 2021-11-05\n",
+    "cases:\n  - case_id: X-1\n    text: |\n      第一段\n\n      第二段\n"
+    "  - case_id: X-2\n    text: >\n      折叠\n      文字\n",
+    "title: \"引号里的：冒号\"\nlist: [1, 2, 3]\nmap: {a: 1}\n",
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_both_parsers_give_the_same_located_document(text):
+    fast = readers._located(readers._compose(text), depth=0, seen=set())
+    python = readers._located(yaml.compose(text, Loader=yaml.SafeLoader), depth=0, seen=set())
+    assert fast == python
+
+
+def test_a_broken_document_is_reported_in_the_python_parsers_words():
+    with pytest.raises(yaml.MarkedYAMLError) as raised:
+        readers._compose("a: [1, 2\nb: 3\n")
+    assert raised.value.problem == "expected ',' or ']', but got ':'"
