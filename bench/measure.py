@@ -80,6 +80,8 @@ class MemorySampler(threading.Thread):
         inside = [rss for moment, rss in self.samples if start <= moment <= end]
         if not inside:  # a stage shorter than the interval: the next sample after it started
             inside = [rss for moment, rss in self.samples if moment >= start][:1]
+        if not inside:  # the last stage ended after the last sample: the last one before it
+            inside = [rss for moment, rss in self.samples if moment <= start][-1:]
         return max(inside, default=0)
 
 

@@ -68,8 +68,13 @@ def bare_config(work: Path) -> Path:
     return path
 
 
+# What the portal adds to mkdocs' output after mkdocs (the search index, the checksum list).
+AFTER_MKDOCS = ("pagefind/", "SHA256SUMS")
+
+
 def file_names(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    names = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return sorted(name for name in names if not name.startswith(AFTER_MKDOCS))
 
 
 def one_run(root: Path, work: Path) -> dict:

@@ -145,7 +145,14 @@ def build(
                 )
                 reports = changes.change_reports(archive, {k: c.first_release for k, c in register.items()})
                 complaint_url = extra.get("complaint_url", "")
-                settings = {"base_url": base_url, "complaint_url": complaint_url, "register": _file_text(register_path)}
+                # Besides the data root's bytes, pages show the change reports (which read the
+                # register) and the run's warnings: those go into the key as they are.
+                settings = {
+                    "base_url": base_url,
+                    "complaint_url": complaint_url,
+                    "changes": "".join(changes.report_json(r, code_base) for r in reports),
+                    "problems": "\n".join(str(p) for p in checked.problems),
+                }
                 content_key = pagecache.inputs_key(data_root, settings)
                 rendered = pagecache.load(work_dir / PAGE_CACHE, content_key)
                 if rendered is None:
@@ -220,13 +227,6 @@ def _render_content(
         pages[rel_path] = data
     pages["changes.json"] = changes.report_json(reports[-1], site_info.code_base_url)
     return pages
-
-
-def _file_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
 
 
 @contextmanager
