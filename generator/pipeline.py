@@ -71,9 +71,10 @@ class BuildReport:
 
 
 # Steps run on the staged site after mkdocs and before the manifest, so SHA256SUMS covers
-# whatever they add. The search index plugs in here: ("search", "生成搜索索引", function(site_dir)).
-SiteStep = tuple[str, str, Callable[[Path], None]]
+# whatever they add, e.g. ("search", "生成搜索索引", function(site_dir, cache_dir)).
+SiteStep = tuple[str, str, Callable[[Path, Path], None]]  # (site being built, its cache folder)
 SITE_STEPS: tuple[SiteStep, ...] = (("search", "生成搜索索引（Pagefind）", search.build_index),)
+SEARCH_CACHE = ".cache/pagefind"  # under the work folder: the last index, by the pages' sha256
 
 # read, validate, render, codes, write, mkdocs, manifest, publish: the numbered progress lines.
 _CORE_STEPS = 8
@@ -182,7 +183,7 @@ def build(
                 site.run_mkdocs(work_dir / "content", staged, base_url, archive.is_sample, archive.newest.published)
             for step, label, run in SITE_STEPS:
                 with steps(step, label):
-                    run(staged)
+                    run(staged, work_dir / SEARCH_CACHE)
             with steps("manifest", "计算校验和 SHA256SUMS"):
                 files = manifest.write_manifest(staged)
         except BaseException:

@@ -8,8 +8,11 @@ page alone; no other page loads any of it.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
+from importlib.metadata import version
 from pathlib import Path
 
 from .problems import BuildFailed
@@ -39,8 +42,37 @@ def pagefind_executable() -> Path:
         raise BuildFailed(f"找不到 Pagefind 程序：{exc}") from exc
 
 
-def build_index(site_dir: Path) -> None:
-    """Write `site_dir/pagefind/`, the index of every page that asks to be indexed."""
+def build_index(site_dir: Path, cache_dir: Path | None = None) -> None:
+    """Write `site_dir/pagefind/`, the index of every page that asks to be indexed.
+
+    The index is a function of the built pages alone, so with `cache_dir` it is taken from the
+    last build when every page is byte-identical (a rebuild with nothing changed), keyed by
+    their sha256, never by a time.
+    """
+    if cache_dir is None:
+        _run_pagefind(site_dir)
+        return
+    cached = cache_dir / _pages_key(site_dir)
+    if (cached / "pagefind.js").is_file():
+        shutil.copytree(cached, site_dir / OUTPUT_SUBDIR)
+        return
+    _run_pagefind(site_dir)
+    shutil.rmtree(cache_dir, ignore_errors=True)  # keep only the latest index
+    partial = cache_dir / ".partial"
+    shutil.copytree(site_dir / OUTPUT_SUBDIR, partial)
+    os.replace(partial, cached)  # a cache entry is whole or absent
+
+
+def _pages_key(site_dir: Path) -> str:
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(version("pagefind-bin-extended").encode())
+    for path in sorted(site_dir.rglob("*.html")):
+        digest.update(path.relative_to(site_dir).as_posix().encode() + b"\n")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _run_pagefind(site_dir: Path) -> None:
     command = [
         str(pagefind_executable()),
         "--site",
