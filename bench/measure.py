@@ -108,7 +108,10 @@ def measure_build(data_root: Path, work_dir: Path) -> dict:
     sampler.start()
     began = time.perf_counter()
     report = pipeline.build(
-        data_root, work_dir / "site", work_dir, base_url="https://jd.example.org/",
+        data_root,
+        work_dir / "site",
+        work_dir,
+        base_url="https://jd.example.org/",
         progress=lambda label: starts.append(time.perf_counter()),
     )
     ended = time.perf_counter()

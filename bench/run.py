@@ -102,6 +102,7 @@ def summarise(runs: list[dict]) -> dict:
     summary: dict = {}
     for build in ("cold", "rebuild"):
         stage_names = list(dict.fromkeys(name for run in runs for name in run[build]["stages"]))
+
         def stage_median(name: str, key: str) -> float:
             return median([run[build]["stages"][name][key] for run in runs if name in run[build]["stages"]])
 
@@ -141,22 +142,33 @@ def scale_table(label: str, runs: int, s: dict) -> str:
     cold, rebuild = s["cold"], s["rebuild"]
     for name in dict.fromkeys([*cold["stages"], *rebuild["stages"]]):
         a, b = cold["stages"].get(name), rebuild["stages"].get(name)
-        lines.append(f"  {name:<28}{_cell(a, 'seconds', 9, 2)}{_cell(a, 'peak_rss_mb', 9, 0)}"
-                     f"{_cell(b, 'seconds', 11, 2)}{_cell(b, 'peak_rss_mb', 11, 0)}")
-    lines.append(f"  {'whole build, in process':<28}{cold['seconds']:>9.2f}{cold['peak_rss_mb']:>9.0f}"
-                 f"{rebuild['seconds']:>11.2f}{rebuild['peak_rss_mb']:>11.0f}")
-    lines.append(f"  {'portal build process':<28}{cold['process_seconds']:>9.2f}{'':>9}"
-                 f"{rebuild['process_seconds']:>11.2f}")
+        lines.append(
+            f"  {name:<28}{_cell(a, 'seconds', 9, 2)}{_cell(a, 'peak_rss_mb', 9, 0)}"
+            f"{_cell(b, 'seconds', 11, 2)}{_cell(b, 'peak_rss_mb', 11, 0)}"
+        )
+    lines.append(
+        f"  {'whole build, in process':<28}{cold['seconds']:>9.2f}{cold['peak_rss_mb']:>9.0f}"
+        f"{rebuild['seconds']:>11.2f}{rebuild['peak_rss_mb']:>11.0f}"
+    )
+    lines.append(
+        f"  {'portal build process':<28}{cold['process_seconds']:>9.2f}{'':>9}{rebuild['process_seconds']:>11.2f}"
+    )
     bare, again = s["bare_mkdocs"], s["bare_mkdocs_again"]
     same = "" if bare["same_files_as_build"] else "  (!) its files differ from the build's"
-    lines.append(f"  {'bare mkdocs process':<28}{bare['process_seconds']:>9.2f}{bare['peak_rss_mb']:>9.0f}"
-                 f"{again['process_seconds']:>11.2f}{again['peak_rss_mb']:>11.0f}{same}")
-    lines.append(f"  {'build / bare mkdocs (wall)':<28}{s['ratio_cold_to_bare']:>8.2f}×{'':>9}"
-                 f"{s['ratio_rebuild_to_bare']:>10.2f}×")
+    lines.append(
+        f"  {'bare mkdocs process':<28}{bare['process_seconds']:>9.2f}{bare['peak_rss_mb']:>9.0f}"
+        f"{again['process_seconds']:>11.2f}{again['peak_rss_mb']:>11.0f}{same}"
+    )
+    lines.append(
+        f"  {'build / bare mkdocs (wall)':<28}{s['ratio_cold_to_bare']:>8.2f}×{'':>9}"
+        f"{s['ratio_rebuild_to_bare']:>10.2f}×"
+    )
     lines.append(f"  {'CPU s: portal build':<28}{cold['cpu_seconds']:>9.2f}{'':>9}{rebuild['cpu_seconds']:>11.2f}")
     lines.append(f"  {'CPU s: bare mkdocs':<28}{bare['cpu_seconds']:>9.2f}{'':>9}{again['cpu_seconds']:>11.2f}")
-    lines.append(f"  {'build / bare mkdocs (CPU)':<28}{s['cpu_ratio_cold_to_bare']:>8.2f}×{'':>9}"
-                 f"{s['cpu_ratio_rebuild_to_bare']:>10.2f}×")
+    lines.append(
+        f"  {'build / bare mkdocs (CPU)':<28}{s['cpu_ratio_cold_to_bare']:>8.2f}×{'':>9}"
+        f"{s['cpu_ratio_rebuild_to_bare']:>10.2f}×"
+    )
     return "\n".join(lines)
 
 

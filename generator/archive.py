@@ -122,8 +122,6 @@ def _bulletin_records(releases: tuple[Release, ...]) -> tuple[BulletinRecord, ..
             if previous and previous[-1].bulletin == bulletin:
                 continue  # repeated unchanged in a later export: not a correction
             previous.append(BulletinVersion(bulletin, release.release_id, release.published))
-    records = [
-        BulletinRecord(current=found[-1], earlier=tuple(found[:-1])) for found in versions.values()
-    ]
+    records = [BulletinRecord(current=found[-1], earlier=tuple(found[:-1])) for found in versions.values()]
     records.sort(key=lambda r: (r.bulletin.published, r.bulletin.key), reverse=True)
     return tuple(records)

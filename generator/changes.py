@@ -120,19 +120,14 @@ class ChangeReport:
     @property
     def field_counts(self) -> tuple[tuple[str, int], ...]:
         """(label, projects) for each tracked field that changed, in the report's field order."""
-        counts = {
-            key: sum(1 for c in self.changed if any(f.key == key for f in c.fields))
-            for key, _ in TRACKED_FIELDS
-        }
+        counts = {key: sum(1 for c in self.changed if any(f.key == key for f in c.fields)) for key, _ in TRACKED_FIELDS}
         return tuple((label, counts[key]) for key, label in TRACKED_FIELDS if counts[key])
 
     @property
     def notable(self) -> tuple[ProjectChange, ...]:
         """The changed projects with their non-routine changes only; projects with none left out."""
         kept = (
-            ProjectChange(
-                c.project_id, c.name, tuple(f for f in c.fields if f.key not in ROUTINE_FIELDS)
-            )
+            ProjectChange(c.project_id, c.name, tuple(f for f in c.fields if f.key not in ROUTINE_FIELDS))
             for c in self.changed
         )
         return tuple(c for c in kept if c.fields)
@@ -158,9 +153,7 @@ class ProjectHistoryEntry:
     fields: tuple[FieldChange, ...]  # for `changed`
 
 
-def change_reports(
-    archive: Archive, first_published: dict[str, str] | None = None
-) -> tuple[ChangeReport, ...]:
+def change_reports(archive: Archive, first_published: dict[str, str] | None = None) -> tuple[ChangeReport, ...]:
     """One report per release, oldest first; `first_published` maps code keys to the release the
     portal's register says they were first published in (a data root may have lost old releases)."""
     first_published = first_published or {}
@@ -193,8 +186,7 @@ def _compare(
     new_codes = tuple(
         NewCode(c.code_id, _spelling(c.project_id, after, before), c.label)
         for c in release.codes
-        if c.key not in seen_codes
-        and first_published.get(c.key, release.release_id) >= release.release_id
+        if c.key not in seen_codes and first_published.get(c.key, release.release_id) >= release.release_id
     )
     added, corrected = [], []
     for bulletin in release.bulletins:
@@ -243,17 +235,13 @@ def project_histories(
     history: dict[str, list[ProjectHistoryEntry]] = defaultdict(list)
     for report in reports:
         for ref in report.added:
-            history[ref.project_id.casefold()].append(
-                ProjectHistoryEntry(report.release_id, "added", ())
-            )
+            history[ref.project_id.casefold()].append(ProjectHistoryEntry(report.release_id, "added", ()))
         for change in report.changed:
             history[change.project_id.casefold()].append(
                 ProjectHistoryEntry(report.release_id, "changed", change.fields)
             )
         for ref in report.dropped:
-            history[ref.project_id.casefold()].append(
-                ProjectHistoryEntry(report.release_id, "dropped", ())
-            )
+            history[ref.project_id.casefold()].append(ProjectHistoryEntry(report.release_id, "dropped", ()))
     return {key: tuple(entries) for key, entries in history.items()}
 
 
@@ -315,9 +303,7 @@ def _bulletin_json(ref: BulletinRef) -> dict[str, str]:
     }
 
 
-def render_report_text(
-    report: ChangeReport, code_base_url: str, qr_dir: Path, site_dir: Path
-) -> str:
+def render_report_text(report: ChangeReport, code_base_url: str, qr_dir: Path, site_dir: Path) -> str:
     """The report as the build prints it on a terminal (plain text, not a web page)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(REPORT_TEMPLATES_DIR),
@@ -347,9 +333,7 @@ class ChangeReportPage:
     report: ChangeReport
 
 
-def render_change_pages(
-    env: jinja2.Environment, reports: tuple[ChangeReport, ...], site: object
-) -> dict[str, str]:
+def render_change_pages(env: jinja2.Environment, reports: tuple[ChangeReport, ...], site: object) -> dict[str, str]:
     """本期更新 (`changes/index.md`) and one page per release (`changes/<release>.md`)."""
     pages = {
         "changes/index.md": env.get_template("changes.md.j2").render(

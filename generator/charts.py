@@ -84,9 +84,7 @@ def bar_chart(name: str, title: str, counts: tuple[tuple[str, int], ...]) -> Bar
         bars.append(Bar(label, value, y, length, y + BAR_HEIGHT // 2 + FONT_SIZE * 2 // 5))
     axis_y = top + len(counts) * (BAR_HEIGHT + GAP)
     scale_max = max(maximum, step)
-    ticks = tuple(
-        Tick(label_width + round(v * plot_width / scale_max), v) for v in range(0, scale_max + 1, step)
-    )
+    ticks = tuple(Tick(label_width + round(v * plot_width / scale_max), v) for v in range(0, scale_max + 1, step))
     return BarChart(
         name=name,
         title=title,

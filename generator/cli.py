@@ -31,7 +31,10 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(
-            name, help=help_text, description=help_text, epilog=EXAMPLES[name],
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EXAMPLES[name],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if name == "verify":
@@ -110,7 +113,9 @@ def _validate(args: argparse.Namespace) -> int:
                 "warnings": len(checked.warnings),
                 "problems": [p.as_dict() for p in sorted(checked.problems, key=lambda p: p.file)],
             },
-            sys.stdout, ensure_ascii=False, indent=2,
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
         )
         print()
         return 0 if valid else 1
@@ -167,8 +172,13 @@ def _signs(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         report = make_kit(
-            args.data_root, args.out, args.work, base_url=args.base_url, only_new=args.only_new,
-            font_path=args.font, strict=args.strict,
+            args.data_root,
+            args.out,
+            args.work,
+            base_url=args.base_url,
+            only_new=args.only_new,
+            font_path=args.font,
+            strict=args.strict,
             progress=lambda step: print(f"… {step}", file=sys.stderr, flush=True),
         )
     except ExportInvalid as exc:

@@ -107,7 +107,11 @@ def build_facets(archive: Archive) -> tuple[Facet, ...]:
             "kind",
             "按处理方式",
             "处理方式",
-            tuple(FacetValue(label, slug, tuple(kinds[(label, slug)])) for label, slug in kind_order if (label, slug) in kinds),
+            tuple(
+                FacetValue(label, slug, tuple(kinds[(label, slug)]))
+                for label, slug in kind_order
+                if (label, slug) in kinds
+            ),
             False,
         ),
     )

@@ -56,9 +56,7 @@ def write_manifest(root: Path) -> int:
     return text.count("\n")
 
 
-def verify_site(
-    site_dir: Path, register_path: Path | None = None
-) -> tuple[tuple[Problem, ...], int, int]:
+def verify_site(site_dir: Path, register_path: Path | None = None) -> tuple[tuple[Problem, ...], int, int]:
     """Check site_dir against its manifest, and that every registered code has its page.
 
     Returns (problems, files checked, codes checked). The register is
@@ -74,9 +72,7 @@ def verify_site(
     for number, line in enumerate(text.splitlines(), start=1):
         digest, sep, rel_path = line.partition("  ")
         if not sep or len(digest) != 64 or rel_path.startswith("/") or ".." in rel_path.split("/"):
-            problems.append(
-                error(MANIFEST_NAME, "清单格式不对：应为“<sha256>  <文件>”", row=number)
-            )
+            problems.append(error(MANIFEST_NAME, "清单格式不对：应为“<sha256>  <文件>”", row=number))
             continue
         listed[rel_path] = digest
     for rel_path, digest in listed.items():

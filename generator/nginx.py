@@ -87,9 +87,7 @@ def serve(site_dir: Path, port: int | None = None) -> Iterator[str]:
     prefix = Path(tempfile.mkdtemp(prefix="portal-nginx-"))
     try:
         server_conf = prefix / "portal.conf"
-        server_conf.write_text(
-            render_server_config(site_dir.resolve(), f"127.0.0.1:{port}", "localhost")
-        )
+        server_conf.write_text(render_server_config(site_dir.resolve(), f"127.0.0.1:{port}", "localhost"))
         main_conf = prefix / "nginx.conf"
         main_conf.write_text(render_standalone_config(server_conf, prefix))
         # -e: the error log before the configuration is read, which defaults to /var/log.
@@ -111,11 +109,7 @@ def serve(site_dir: Path, port: int | None = None) -> Iterator[str]:
 def _wait_for(port: int, process: subprocess.Popen, prefix: Path) -> None:
     for _ in range(100):
         if process.poll() is not None:
-            log = (
-                (prefix / "error.log").read_text(errors="replace")
-                if (prefix / "error.log").exists()
-                else ""
-            )
+            log = (prefix / "error.log").read_text(errors="replace") if (prefix / "error.log").exists() else ""
             raise RuntimeError(f"nginx 未能启动：{log.strip()}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -126,17 +120,13 @@ def _wait_for(port: int, process: subprocess.Popen, prefix: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m generator.nginx", description="生成或运行网站的 nginx 配置"
-    )
+    parser = argparse.ArgumentParser(prog="python -m generator.nginx", description="生成或运行网站的 nginx 配置")
     commands = parser.add_subparsers(dest="command", required=True)
     config = commands.add_parser("config", help="打印 server 配置，例：config --root /srv/jd/site")
     config.add_argument("--root", required=True, help="服务器上 SITE_DIR 的绝对路径")
     config.add_argument("--listen", default="80")
     config.add_argument("--server-name", default="jd.example.org")
-    serve_cmd = commands.add_parser(
-        "serve", help="在 127.0.0.1 的空闲端口上用 nginx 预览网站，例：serve site"
-    )
+    serve_cmd = commands.add_parser("serve", help="在 127.0.0.1 的空闲端口上用 nginx 预览网站，例：serve site")
     serve_cmd.add_argument("site_dir", type=Path)
     serve_cmd.add_argument("--port", type=int)
     args = parser.parse_args(argv)

@@ -99,7 +99,12 @@ def project_entry(record: ProjectRecord, site: SiteInfo) -> dict:
         "parties": _parties(p),
         "publicAuthority": {"id": f"org-{hashed_slug(p.department)}", "name": p.department},
         "documents": [
-            {"id": "project-page", "title": "项目页面", "url": f"{site.site_url}p/{p.project_id}/", "format": "text/html"}
+            {
+                "id": "project-page",
+                "title": "项目页面",
+                "url": f"{site.site_url}p/{p.project_id}/",
+                "format": "text/html",
+            }
         ],
     }
     if p.scope:

@@ -252,9 +252,7 @@ def _lock(data_root: Path, work_dir: Path) -> Iterator[None]:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     holder = _holder(lock_path) if fd == handle.fileno() else ""
-                    raise BuildFailed(
-                        f"{what} 正在由另一个构建使用{holder}，请等它结束后再试"
-                    ) from None
+                    raise BuildFailed(f"{what} 正在由另一个构建使用{holder}，请等它结束后再试") from None
             handle.seek(0)
             handle.truncate()
             handle.write(f"{os.getpid()}\n")

@@ -11,9 +11,7 @@ _ID_CHECK = "10X98765432"
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{6})[ \-]?(\d{8})[ \-]?(\d{3}[\dXx])(?!\d)")
 # 11 digits from 13–19, written whole, as 3-4-4 groups with spaces or hyphens, or after +86.
 _SEPARATOR = r"[ \-]{0,3}"
-_MOBILE = re.compile(
-    rf"(?<![\d+])(?:\+?86{_SEPARATOR})?(1[3-9]\d){_SEPARATOR}(\d{{4}}){_SEPARATOR}(\d{{4}})(?!\d)"
-)
+_MOBILE = re.compile(rf"(?<![\d+])(?:\+?86{_SEPARATOR})?(1[3-9]\d){_SEPARATOR}(\d{{4}}){_SEPARATOR}(\d{{4}})(?!\d)")
 # Invisible characters (zero-width spaces, joiners, direction marks) hide nothing from a
 # reader's eye, so they hide nothing from this check either.
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")

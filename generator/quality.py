@@ -61,13 +61,8 @@ def quality_pages(archive: Archive, problems: tuple[Problem, ...]) -> tuple[Qual
             QualityPage(
                 release=release,
                 exported=release.published,
-                gaps=tuple(
-                    Gap(label, tuple(p for p in release.projects if _lacks(p, what)))
-                    for label, what in _GAPS
-                ),
-                warnings=tuple(
-                    p for p in warnings if p.file.split("/", 1)[0] == release.release_id
-                ),
+                gaps=tuple(Gap(label, tuple(p for p in release.projects if _lacks(p, what))) for label, what in _GAPS),
+                warnings=tuple(p for p in warnings if p.file.split("/", 1)[0] == release.release_id),
                 root_warnings=root_warnings if is_newest else (),
                 is_newest=is_newest,
             )
@@ -75,9 +70,7 @@ def quality_pages(archive: Archive, problems: tuple[Problem, ...]) -> tuple[Qual
     return tuple(pages)
 
 
-def render_quality_pages(
-    env: jinja2.Environment, pages: tuple[QualityPage, ...], site: object
-) -> dict[str, str]:
+def render_quality_pages(env: jinja2.Environment, pages: tuple[QualityPage, ...], site: object) -> dict[str, str]:
     """`quality/index.md` and `quality/<release>.md`."""
     rendered = {
         "quality/index.md": env.get_template("quality_index.md.j2").render(
@@ -85,7 +78,7 @@ def render_quality_pages(
         )
     }
     for page in pages:
-        rendered[f"quality/{page.release.release_id}.md"] = env.get_template(
-            "quality.md.j2"
-        ).render(page=page, site=site)
+        rendered[f"quality/{page.release.release_id}.md"] = env.get_template("quality.md.j2").render(
+            page=page, site=site
+        )
     return rendered

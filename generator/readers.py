@@ -185,9 +185,7 @@ def _rel(data_root: Path, path: Path) -> str:
     return path.relative_to(data_root).as_posix()
 
 
-def _read_bytes(
-    data_root: Path, path: Path, problems: list[Problem], limit: int = MAX_FILE_BYTES
-) -> bytes | None:
+def _read_bytes(data_root: Path, path: Path, problems: list[Problem], limit: int = MAX_FILE_BYTES) -> bytes | None:
     rel_path = _rel(data_root, path)
     try:
         size = path.stat().st_size

@@ -27,9 +27,7 @@ MANIFEST_NAME = "manifest.csv"
 PROOFS_NAME = "proof-sheets.pdf"
 MASTERS_DIR = "masters"
 # What a sign maker's machine is likely to have; the PDF master carries its own font.
-SVG_FONT_FAMILY = (
-    "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
-)
+SVG_FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
 MANIFEST_COLUMNS = (
     "code_id",
     "project_id",
@@ -90,9 +88,7 @@ def make_kit(
         base_url += "/"
     chosen = select_codes(archive, qr.code_base_url(base_url), only_new)
     release_id = archive.newest.release_id
-    missing = signs.missing_glyphs(
-        [signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen]
-    )
+    missing = signs.missing_glyphs([signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen])
 
     tree = OutputTree(out_dir)
     layouts: dict[str, signs.MasterLayout] = {}
@@ -113,9 +109,7 @@ def make_kit(
     tree.add(MANIFEST_NAME, render_manifest(chosen, layouts))
     progress(f"写入 {out_dir}")
     written, removed = write_tree(tree)
-    return KitReport(
-        release_id, len(chosen), sheets, written, removed, only_new, checked.problems, missing
-    )
+    return KitReport(release_id, len(chosen), sheets, written, removed, only_new, checked.problems, missing)
 
 
 def select_codes(archive: Archive, code_base: str, only_new: bool) -> tuple[signs.SignCode, ...]:
@@ -150,9 +144,7 @@ def render_master_svg(code: signs.SignCode, layout: signs.MasterLayout) -> str:
     )
 
 
-def render_manifest(
-    chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs.MasterLayout]
-) -> str:
+def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs.MasterLayout]) -> str:
     """The sign maker's list, UTF-8 with a BOM so that Excel shows the Chinese names."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")

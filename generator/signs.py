@@ -56,9 +56,7 @@ class SignCode:
     runs: tuple[tuple[int, int, int], ...]  # (row, first column, length) of each dark run
 
 
-def sign_code(
-    code_id: str, project_id: str, project_name: str, label: str, first_release: str, base: str
-) -> SignCode:
+def sign_code(code_id: str, project_id: str, project_name: str, label: str, first_release: str, base: str) -> SignCode:
     url = base + code_id
     symbol = qr.make_symbol(url)
     if symbol.is_micro:  # make_qr never makes one; a reader app may not know Micro QR
@@ -220,9 +218,7 @@ def _draw_symbol(canvas: Canvas, code: SignCode, left: float, top: float, module
     # In module units, y downwards as in the matrix: small integers keep the PDF short and quick
     # to write. One path: a rasteriser fills the union, with no hairline seams between rows.
     canvas.saveState()
-    canvas.transform(
-        module, 0, 0, -module, left + qr.QUIET_ZONE * module, top - qr.QUIET_ZONE * module
-    )
+    canvas.transform(module, 0, 0, -module, left + qr.QUIET_ZONE * module, top - qr.QUIET_ZONE * module)
     path = canvas.beginPath()
     for row, column, length in code.runs:
         path.rect(column, row, length, 1)

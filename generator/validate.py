@@ -91,9 +91,7 @@ class _ReleaseValidator:
             codes=tuple(sorted(codes, key=lambda c: c.key)),
             progress=tuple(sorted(progress, key=lambda r: (r.project_id.casefold(), r.date))),
             bulletins=tuple(sorted(bulletins, key=lambda b: b.key)),
-            source_files=tuple(
-                (t.rel_path, t.encoding) for _, t in sorted(self.raw.tables.items())
-            ),
+            source_files=tuple((t.rel_path, t.encoding) for _, t in sorted(self.raw.tables.items())),
         )
 
     # release.yaml ---------------------------------------------------------------------------
@@ -140,9 +138,7 @@ class _ReleaseValidator:
                 try:
                     value = column.parse(raw_value)
                 except fields.FieldError as exc:
-                    self.problems.append(
-                        _row_problem(table, row, column.key, expected_found(exc.expected, exc.found))
-                    )
+                    self.problems.append(_row_problem(table, row, column.key, expected_found(exc.expected, exc.found)))
                     ok = False
                     continue
                 if column.is_text and (kind := find_private_number(value)):
@@ -172,9 +168,7 @@ class _ReleaseValidator:
         earlier = seen.setdefault(value.casefold(), row.number)
         if earlier != row.number:
             self.problems.append(
-                _row_problem(
-                    table, row, key, f"{what}{quote(value)}与第 {earlier} 行重复（编号不区分大小写）"
-                )
+                _row_problem(table, row, key, f"{what}{quote(value)}与第 {earlier} 行重复（编号不区分大小写）")
             )
             return False
         return True
@@ -195,7 +189,9 @@ class _ReleaseValidator:
             if start and finish and finish < start:
                 self.problems.append(
                     _row_problem(
-                        table, row, "planned_completion",
+                        table,
+                        row,
+                        "planned_completion",
                         f"计划竣工日期 {finish.isoformat()} 早于开工日期 {start.isoformat()}",
                     )
                 )
@@ -204,7 +200,9 @@ class _ReleaseValidator:
             if done is not None and done > total:
                 self.problems.append(
                     _row_warning(
-                        table, row, "completed_investment",
+                        table,
+                        row,
+                        "completed_investment",
                         f"累计完成投资 {done} 万元超过总投资 {total} 万元，请核实",
                     )
                 )
@@ -224,7 +222,9 @@ class _ReleaseValidator:
             if referable is not None and code.project_id.casefold() not in referable:
                 self.problems.append(
                     _row_problem(
-                        table, row, "project_id",
+                        table,
+                        row,
+                        "project_id",
                         f"项目编号{quote(code.project_id)}在本次及以前的发布中都不存在",
                     )
                 )
@@ -233,7 +233,9 @@ class _ReleaseValidator:
             if published and published.project_id.casefold() != code.project_id.casefold():
                 self.problems.append(
                     _row_problem(
-                        table, row, "project_id",
+                        table,
+                        row,
+                        "project_id",
                         f"二维码{quote(code.code_id)}已于 {published.first_release} 发布，属于项目"
                         f"{quote(published.project_id)}，不能改属项目{quote(code.project_id)}："
                         "已印制的标识会指向错误的项目。请为新项目申请新的二维码编号",
@@ -252,7 +254,9 @@ class _ReleaseValidator:
             if referable is not None and values["project_id"].casefold() not in referable:
                 self.problems.append(
                     _row_problem(
-                        table, row, "project_id",
+                        table,
+                        row,
+                        "project_id",
                         f"项目编号{quote(values['project_id'])}在本次及以前的发布中都不存在",
                     )
                 )
@@ -274,7 +278,9 @@ class _ReleaseValidator:
             root = document.root.value
             other = seen_bulletins.setdefault(bulletin.key, document.rel_path)
             if other != document.rel_path:
-                reader.problem(root["bulletin_id"], "bulletin_id", f"通报编号{quote(bulletin.bulletin_id)}与 {other} 重复")
+                reader.problem(
+                    root["bulletin_id"], "bulletin_id", f"通报编号{quote(bulletin.bulletin_id)}与 {other} 重复"
+                )
                 continue
             duplicate = False
             for index, case in enumerate(bulletin.cases):
@@ -283,7 +289,9 @@ class _ReleaseValidator:
                 if first != where:
                     node = root["cases"].value[index].value["case_id"]
                     reader.problem(
-                        node, "case_id", f"案例编号{quote(case.case_id)}与 {first} 重复",
+                        node,
+                        "case_id",
+                        f"案例编号{quote(case.case_id)}与 {first} 重复",
                         path=f"cases[{index}].case_id",
                     )
                     duplicate = True
@@ -381,9 +389,7 @@ class _YamlFields:
         for key, node in mapping.items():
             if key not in known:
                 where = f"{_join(path, key)}（第{node.line}行）"
-                self.problems.append(
-                    warning(self.document.rel_path, "未知的键，不会发布", row=where, column=key)
-                )
+                self.problems.append(warning(self.document.rel_path, "未知的键，不会发布", row=where, column=key))
 
     def field(
         self,
@@ -432,4 +438,3 @@ def _join(path: str, key: str) -> str:
 
 def _first_line(mapping: dict[str, Located]) -> int:
     return min((node.line for node in mapping.values()), default=1)
-

@@ -20,8 +20,23 @@ from pathlib import Path, PurePosixPath
 KNOWN_SCRIPTS = re.compile(r"(lookup|search)\.js")
 SAFE_SCHEMES = {"http", "https", "tel"}
 URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "xlink:href", "poster", "data", "background",
-    "cite", "ping", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset", "imagesrcset",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+    "data",
+    "background",
+    "cite",
+    "ping",
+    "manifest",
+    "codebase",
+    "longdesc",
+    "lowsrc",
+    "dynsrc",
+    "srcset",
+    "imagesrcset",
 }
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "svg", "math"}
 # Inline style attributes allowed: none (tables use `align`, the CSP allows no inline style).
@@ -79,8 +94,10 @@ class _Scanner(HTMLParser):
                         self.found(f"{scheme}: link <{tag} {name}={value[:80]!r}>")
             if name == "style" and value.strip() not in ALLOWED_STYLES:
                 self.found(f"inline style <{tag} style={value[:80]!r}>")
-            if name == "http-equiv" and value.lower() == "refresh" and not _ALIAS_REFRESH.fullmatch(
-                values.get("content", "")
+            if (
+                name == "http-equiv"
+                and value.lower() == "refresh"
+                and not _ALIAS_REFRESH.fullmatch(values.get("content", ""))
             ):
                 self.found("meta refresh")
         if tag == "meta" and values.get("http-equiv", "").lower() == "content-security-policy":

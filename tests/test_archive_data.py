@@ -73,7 +73,7 @@ def test_feeds_are_linked_from_the_pages_they_follow(sample_build):
     region = facets["region"].values[0]
     html = (site / "facets" / "region" / region.slug / "index.html").read_text(encoding="utf-8")
     feed_url = f"https://jd.example.org/feeds/region/{region.slug}.xml"
-    assert f'<link rel="alternate" type="application/atom+xml"' in html and f'href="{feed_url}"' in html
+    assert '<link rel="alternate" type="application/atom+xml"' in html and f'href="{feed_url}"' in html
     assert f'href="../../../feeds/region/{region.slug}.xml"' in html  # the visible link
     index = (site / "bulletins" / "index.html").read_text(encoding="utf-8")
     assert 'href="https://jd.example.org/feeds/bulletins.xml"' in index
@@ -89,7 +89,9 @@ def _csv_rows(path: Path) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-@pytest.mark.parametrize(("name", "key", "columns"), [("cases", "cases", CASE_COLUMNS), ("projects", "projects", PROJECT_COLUMNS)])
+@pytest.mark.parametrize(
+    ("name", "key", "columns"), [("cases", "cases", CASE_COLUMNS), ("projects", "projects", PROJECT_COLUMNS)]
+)
 def test_csv_round_trips_with_the_same_rows_as_the_json(sample_build, name, key, columns):
     data = sample_build.site_dir / "data"
     rows = json.loads((data / f"{name}.json").read_text(encoding="utf-8"))[key]
@@ -121,7 +123,12 @@ def test_archive_files_are_byte_stable(sample_build):
     first, second = render_archive(archive, site), render_archive(archive, site)
     assert first == second
     built = sample_build.site_dir
-    for rel_path in ("data/cases.csv", "data/projects-oc4ids.json", "feeds/bulletins.xml", "assets/charts/cases-by-month.svg"):
+    for rel_path in (
+        "data/cases.csv",
+        "data/projects-oc4ids.json",
+        "feeds/bulletins.xml",
+        "assets/charts/cases-by-month.svg",
+    ):
         data = first[rel_path]
         assert (built / rel_path).read_bytes() == (data.encode("utf-8") if isinstance(data, str) else data)
 
@@ -136,7 +143,9 @@ def _validator() -> jsonschema.Draft4Validator:
     registry = referencing.Registry().with_resource(
         url, referencing.Resource.from_contents(project, default_specification=referencing.jsonschema.DRAFT4)
     )
-    return jsonschema.Draft4Validator(package, registry=registry, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return jsonschema.Draft4Validator(
+        package, registry=registry, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
 
 
 def _codes(codelist: str) -> set[str]:
@@ -156,7 +165,9 @@ def codelist_problems(package: dict) -> list[str]:
     def walk(schema: dict, value: object, where: str) -> None:
         if "$ref" in schema:
             schema = project_schema["definitions"][schema["$ref"].rsplit("/", 1)[1]]
-        if "codelist" in schema and (schema.get("openCodelist") is False or schema["codelist"] in CHECKED_OPEN_CODELISTS):
+        if "codelist" in schema and (
+            schema.get("openCodelist") is False or schema["codelist"] in CHECKED_OPEN_CODELISTS
+        ):
             values = value if isinstance(value, list) else [value]
             allowed = _codes(schema["codelist"])
             problems.extend(f"{where}: {v!r} not in {schema['codelist']}" for v in values if v not in allowed)

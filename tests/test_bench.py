@@ -14,9 +14,21 @@ from .conftest import REPO, SMALL
 def test_bench_runs_once_on_a_small_root_and_writes_its_results(tmp_path):
     out = tmp_path / "results" / "latest.json"
     done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--data-root", str(SMALL), "--runs", "1",
-         "--work", str(tmp_path / "work"), "--out", str(out)],
-        capture_output=True, text=True, cwd=REPO,
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--data-root",
+            str(SMALL),
+            "--runs",
+            "1",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     assert done.returncode == 0, done.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
@@ -40,7 +52,9 @@ def test_bench_runs_once_on_a_small_root_and_writes_its_results(tmp_path):
 def test_bench_refuses_a_scale_below_one(tmp_path):
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "run.py"), "--scales", "0", "--work", str(tmp_path)],
-        capture_output=True, text=True, cwd=REPO,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     assert done.returncode == 2
     assert "at least 1" in done.stderr

@@ -31,7 +31,9 @@ def _write_big_csv(path: Path) -> None:
     """100 MB of well-formed rows: refused by its size before a byte is read."""
     row = "BT-0001,友谊大街改造工程,昆都仑区,基础设施,在建,单位,部门,12500,2021-11-15\r\n".encode()
     with path.open("wb") as handle:
-        handle.write("项目编号,项目名称,所属地区,项目类别,项目状态,建设单位,责任部门,总投资（万元）,更新日期\r\n".encode())
+        handle.write(
+            "项目编号,项目名称,所属地区,项目类别,项目状态,建设单位,责任部门,总投资（万元）,更新日期\r\n".encode()
+        )
         for _ in range(100 * 1024 * 1024 // len(row) + 1):
             handle.write(row)
 
@@ -72,7 +74,7 @@ def _write_entity_bomb_xlsx(path: Path) -> None:
             data = original.read(info.filename)
             if info.filename == sheet_name:
                 text = data.decode("utf-8").replace("<t>东门</t>", "<t>&l9;</t>")
-                data = f"<?xml version=\"1.0\"?><!DOCTYPE worksheet [{entities}]>{text}".encode()
+                data = f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]>{text}'.encode()
             target.writestr(info, data)
     path.write_bytes(bomb.getvalue())
 
@@ -100,7 +102,9 @@ def _portal(*args: str) -> tuple[int, str, float, float]:
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "generator", *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
     )
     stderr = child.stderr.read().decode("utf-8")
     _, status, usage = os.wait4(child.pid, 0)
@@ -121,7 +125,9 @@ def test_broken_file_is_refused_quickly_and_leaves_the_site(name, published, tmp
     shutil.copytree(published, work)
     before = tree_digest(work / "site")
 
-    status, stderr, seconds, peak_mb = _portal("build", str(data_root), "--out", str(work / "site"), "--work", str(work))
+    status, stderr, seconds, peak_mb = _portal(
+        "build", str(data_root), "--out", str(work / "site"), "--work", str(work)
+    )
 
     print(f"{name}: {target.stat().st_size / 1e6:.1f} MB file, {seconds:.2f} s, peak {peak_mb:.0f} MB")
     assert status == 1, stderr

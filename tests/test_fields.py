@@ -37,8 +37,14 @@ def test_decimal_refuses(raw):
 @pytest.mark.parametrize(
     "raw",
     [
-        "2021-11-05", "2021/11/5", "2021.11.05", "2021年11月5日", "２０２１－１１－０５", " 2021/11/05 ",
-        datetime(2021, 11, 5, 14, 30), date(2021, 11, 5),
+        "2021-11-05",
+        "2021/11/5",
+        "2021.11.05",
+        "2021年11月5日",
+        "２０２１－１１－０５",
+        " 2021/11/05 ",
+        datetime(2021, 11, 5, 14, 30),
+        date(2021, 11, 5),
     ],
 )
 def test_date_accepts_every_written_form(raw):
@@ -53,8 +59,16 @@ def test_date_refuses(raw):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("85", 85), ("85%", 85), ("８５％", 85), ("0.85", Decimal("0.85")), (fields.SheetPercent(0.85), 85),
-     ("100", 100), ("0", 0), ("12.5%", Decimal("12.5"))],
+    [
+        ("85", 85),
+        ("85%", 85),
+        ("８５％", 85),
+        ("0.85", Decimal("0.85")),
+        (fields.SheetPercent(0.85), 85),
+        ("100", 100),
+        ("0", 0),
+        ("12.5%", Decimal("12.5")),
+    ],
 )
 def test_percent(raw, expected):
     assert fields.parse_percent(raw) == Decimal(expected)
@@ -94,8 +108,14 @@ def test_id_refuses(raw):
 
 @pytest.mark.parametrize(
     "header, key",
-    [("总投资(万元)", "total_investment"), ("总投资（万元）", "total_investment"), ("TOTAL_INVESTMENT", "total_investment"),
-     (" 项目编号 ", "project_id"), ("形象进度(％)", "progress"), ("备注", None)],
+    [
+        ("总投资(万元)", "total_investment"),
+        ("总投资（万元）", "total_investment"),
+        ("TOTAL_INVESTMENT", "total_investment"),
+        (" 项目编号 ", "project_id"),
+        ("形象进度(％)", "progress"),
+        ("备注", None),
+    ],
 )
 def test_headers_in_either_language_and_bracket_width(header, key):
     assert PROJECTS.key_for_header(header) == key

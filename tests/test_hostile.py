@@ -49,7 +49,9 @@ def hostile_site(tmp_path_factory):
 def test_committed_data_root_is_what_the_generator_writes(tmp_path):
     write_data_root(tmp_path / "hostile")
     committed = sorted(p.relative_to(HOSTILE) for p in HOSTILE.rglob("*") if p.is_file())
-    assert committed == sorted(p.relative_to(tmp_path / "hostile") for p in (tmp_path / "hostile").rglob("*") if p.is_file())
+    assert committed == sorted(
+        p.relative_to(tmp_path / "hostile") for p in (tmp_path / "hostile").rglob("*") if p.is_file()
+    )
     for rel in committed:
         assert (HOSTILE / rel).read_bytes() == (tmp_path / "hostile" / rel).read_bytes(), rel
 
@@ -217,7 +219,11 @@ def test_chromium_on_a_phone_sees_every_payload_and_nothing_runs(hostile_site, s
         page = context.new_page()
         current = {"url": ""}
         page.on("dialog", lambda d: (problems.append(f"{current['url']}: dialog {d.message!r}"), d.dismiss()))
-        page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"{current['url']}: console {m.type} {m.text}"))
+        page.on(
+            "console",
+            lambda m: m.type in ("error", "warning")
+            and problems.append(f"{current['url']}: console {m.type} {m.text}"),
+        )
         page.on("pageerror", lambda e: problems.append(f"{current['url']}: page error {e}"))
         # A favicon still loading when the next page is opened is aborted: not a failure.
         page.on(

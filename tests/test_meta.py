@@ -47,3 +47,16 @@ def test_page_contexts_document_their_fields():
         if dataclasses.is_dataclass(obj) and obj.__module__ == render.__name__:
             assert obj.__doc__ and not obj.__doc__.startswith(name + "("), f"{name} has no docstring"
     assert "class ProjectPage" in source
+
+
+def test_code_is_ruff_clean():
+    """ruff for lint and format, as STYLE.md asks: CI keeps the tree clean."""
+    import subprocess
+    import sys
+
+    folders = ["generator", "tests", "tools", "bench"]
+    ruff = [sys.executable, "-m", "ruff"]
+    lint = subprocess.run([*ruff, "check", *folders], cwd=REPO, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout
+    formatted = subprocess.run([*ruff, "format", "--check", *folders], cwd=REPO, capture_output=True, text=True)
+    assert formatted.returncode == 0, formatted.stdout

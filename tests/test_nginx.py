@@ -59,9 +59,7 @@ def assert_security_headers(headers: dict[str, str], where: str) -> None:
 
 def test_committed_server_block_is_the_rendered_one():
     committed = (REPO / "deploy" / "nginx" / "jd.example.org.conf").read_text(encoding="utf-8")
-    assert committed == nginx.render_server_config("/srv/jd/site", "80", "jd.example.org"), (
-        "run make nginx-conf"
-    )
+    assert committed == nginx.render_server_config("/srv/jd/site", "80", "jd.example.org"), "run make nginx-conf"
 
 
 def test_every_code_url_reaches_its_page_without_redirect(sample_build, served):
@@ -97,10 +95,7 @@ def test_every_page_of_the_sitemap_is_served_with_headers(sample_build, served):
         assert headers["content-encoding"] == "gzip", path
         assert headers["cache-control"] == "no-cache", path
         assert_security_headers(headers, path)
-        assert (
-            gzip.decompress(body)
-            == (sample_build.site_dir / path.lstrip("/") / "index.html").read_bytes()
-        )
+        assert gzip.decompress(body) == (sample_build.site_dir / path.lstrip("/") / "index.html").read_bytes()
 
 
 def test_assets_are_cached_by_kind_and_missing_pages_get_the_chinese_404(sample_build, served):
@@ -136,11 +131,7 @@ class _Scripts(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if (
-            tag == "script"
-            and "src" not in attributes
-            and attributes.get("type") != "application/json"
-        ):
+        if tag == "script" and "src" not in attributes and attributes.get("type") != "application/json":
             self.inline.append("<script> without src")
         for name, value in attrs:
             if name == "style" or name.startswith("on"):
@@ -186,9 +177,7 @@ BROWSER_PAGES = (
 
 def test_pages_do_not_violate_the_csp_in_chromium(sample_build, served):
     first_case = min((sample_build.site_dir / "cases").iterdir()).name
-    first_bulletin = min(
-        p.name for p in (sample_build.site_dir / "bulletins").iterdir() if p.is_dir()
-    )
+    first_bulletin = min(p.name for p in (sample_build.site_dir / "bulletins").iterdir() if p.is_dir())
     pages = (*BROWSER_PAGES, f"/cases/{first_case}/", f"/bulletins/{first_bulletin}/")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -202,18 +191,12 @@ def test_pages_do_not_violate_the_csp_in_chromium(sample_build, served):
         failed: list[str] = []
         page.on(
             "console",
-            lambda m: (
-                messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
-            ),
+            lambda m: (messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None),
         )
         page.on("requestfailed", lambda r: failed.append(r.url))
         page.on(
             "response",
-            lambda r: (
-                failed.append(f"{r.status} {r.url}")
-                if r.status >= 400 and "no-such" not in r.url
-                else None
-            ),
+            lambda r: (failed.append(f"{r.status} {r.url}") if r.status >= 400 and "no-such" not in r.url else None),
         )
         for path in pages:
             response = page.goto(served + path, wait_until="load")

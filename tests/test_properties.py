@@ -161,7 +161,9 @@ def test_restricted_markdown_never_makes_more_than_it_allows(source):
             assert url_scheme(value) in ("http", "https")
 
 
-PLAIN = st.text(st.one_of(st.characters(categories=("L", "Zs")), st.sampled_from(list("<>&\"'{}|#:;?,$%@=~^/"))), max_size=60)
+PLAIN = st.text(
+    st.one_of(st.characters(categories=("L", "Zs")), st.sampled_from(list("<>&\"'{}|#:;?,$%@=~^/"))), max_size=60
+)
 
 
 @PROPERTY

@@ -39,7 +39,10 @@ def test_utf8_bom_csv_is_read_and_reported(tmp_path):
 
 
 def test_csv_rows_are_the_lines_records_start_on(tmp_path):
-    text = HEADER + '\n,,,,\nBT-0001,"两行\n名称",昆都仑区,基础设施,在建,某某公司,某某局,12500,45%,2021-11-15\nBT-0002,x,昆都仑区,基础设施,在建,某某公司,某某局,bad,45%,2021-11-15\n'
+    text = (
+        HEADER
+        + '\n,,,,\nBT-0001,"两行\n名称",昆都仑区,基础设施,在建,某某公司,某某局,12500,45%,2021-11-15\nBT-0002,x,昆都仑区,基础设施,在建,某某公司,某某局,bad,45%,2021-11-15\n'
+    )
     root = _release(tmp_path, "projects.csv", text.encode())
     checked = pipeline.check_export(root, tmp_path / "none.csv")
     assert [str(p) for p in checked.errors] == [
@@ -50,11 +53,37 @@ def test_csv_rows_are_the_lines_records_start_on(tmp_path):
 def test_xlsx_typed_cells_percent_format_and_row_numbers(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["project_id", "name", "region", "category", "status", "owner", "department",
-                  "total_investment", "progress", "updated", "start_date"])
+    sheet.append(
+        [
+            "project_id",
+            "name",
+            "region",
+            "category",
+            "status",
+            "owner",
+            "department",
+            "total_investment",
+            "progress",
+            "updated",
+            "start_date",
+        ]
+    )
     sheet.append([])  # a blank row is skipped but still counts in row numbers
-    sheet.append(["BT-0001", "友谊大街改造工程", "昆都仑区", "基础设施", "building", "某某公司", "某某局",
-                  12500.5, 0.85, datetime.datetime(2021, 11, 15, 9, 30), "2021年4月2日"])
+    sheet.append(
+        [
+            "BT-0001",
+            "友谊大街改造工程",
+            "昆都仑区",
+            "基础设施",
+            "building",
+            "某某公司",
+            "某某局",
+            12500.5,
+            0.85,
+            datetime.datetime(2021, 11, 15, 9, 30),
+            "2021年4月2日",
+        ]
+    )
     sheet.append(["BT-0002", "x", "昆都仑区", "基础设施", "在建", "某某公司", "某某局", 1, 0.5, "2021-02-30", None])
     sheet["I3"].number_format = "0%"
     data = io.BytesIO()
@@ -72,8 +101,20 @@ def test_xlsx_typed_cells_percent_format_and_row_numbers(tmp_path):
 def test_xlsx_percent_cell_is_a_fraction_plain_number_is_points(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["project_id", "name", "region", "category", "status", "owner", "department",
-                  "total_investment", "progress", "updated"])
+    sheet.append(
+        [
+            "project_id",
+            "name",
+            "region",
+            "category",
+            "status",
+            "owner",
+            "department",
+            "total_investment",
+            "progress",
+            "updated",
+        ]
+    )
     sheet.append(["BT-0001", "a", "昆都仑区", "基础设施", "在建", "o", "d", 1, 0.85, "2021-11-15"])
     sheet.append(["BT-0002", "b", "昆都仑区", "基础设施", "在建", "o", "d", 1, 85, "2021-11-15"])
     sheet["I2"].number_format = "0.0%"

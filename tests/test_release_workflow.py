@@ -140,13 +140,9 @@ def test_three_releases_in_a_row(data_root, tmp_path, capsys):
         assert (work / "site" / "quality" / release / "index.html").is_file()
     index = (work / "site" / "changes" / "index.html").read_text(encoding="utf-8")
     assert "本期更新" in index and 'href="2021-11/"' in index and 'href="2021-10/"' in index
-    history = html.unescape(
-        (work / "site" / "p" / "BT-0003" / "index.html").read_text(encoding="utf-8")
-    )
+    history = html.unescape((work / "site" / "p" / "BT-0003" / "index.html").read_text(encoding="utf-8"))
     assert "形象进度：60% → 90%" in history and "首次发布" in history
-    assert "本期数据中不再列出" in (work / "site" / "p" / "BT-0002" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    assert "本期数据中不再列出" in (work / "site" / "p" / "BT-0002" / "index.html").read_text(encoding="utf-8")
     assert cli.main(["verify", str(work / "site"), "--work", str(work)]) == 0
 
     # 3: a published code moved to another project: refused, nothing changes.
@@ -177,9 +173,7 @@ def test_validate_json_lists_the_refused_release_by_file(data_root, tmp_path, ca
     assert cli.main(["validate", str(data_root), "--work", str(tmp_path), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert (report["valid"], report["errors"]) == (False, 1)
-    assert [(p["file"], p["row"], p["severity"]) for p in report["problems"]] == [
-        ("2021-11/qrcodes.csv", "2", "error")
-    ]
+    assert [(p["file"], p["row"], p["severity"]) for p in report["problems"]] == [("2021-11/qrcodes.csv", "2", "error")]
 
 
 def test_two_builds_give_identical_site_and_manifest(tmp_path):
@@ -191,9 +185,7 @@ def test_two_builds_give_identical_site_and_manifest(tmp_path):
     # The manifest is what `sha256sum -c` reads, and lists every other file.
     listed = [line.split("  ", 1)[1] for line in sums.decode().splitlines()]
     assert listed == sorted(listed) and len(listed) == len(tree_digest(tmp_path / "a" / "site")) - 1
-    check = subprocess.run(
-        ["sha256sum", "--check", "--quiet", "SHA256SUMS"], check=False, cwd=tmp_path / "a" / "site"
-    )
+    check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], check=False, cwd=tmp_path / "a" / "site")
     assert check.returncode == 0
 
 
@@ -203,9 +195,7 @@ def test_verify_finds_a_changed_page_an_extra_file_and_a_code_without_page(tmp_p
     assert cli.main(["verify", str(site_dir)]) == 0
     assert "个二维码都有页面" in capsys.readouterr().out
     page = site_dir / "p" / "BT-0001" / "index.html"
-    page.write_text(
-        page.read_text(encoding="utf-8").replace("友谊大街", "友谊小街"), encoding="utf-8"
-    )
+    page.write_text(page.read_text(encoding="utf-8").replace("友谊大街", "友谊小街"), encoding="utf-8")
     (site_dir / "extra.html").write_text("x")
     shutil.rmtree(site_dir / "Q" / "BT000102")
     assert cli.main(["verify", str(site_dir), "--work", str(tmp_path)]) == 1
@@ -304,13 +294,10 @@ def test_a_long_report_prints_counts_and_the_non_routine_changes(tmp_path):
     routine = FieldChange("progress", "形象进度", Decimal(10), Decimal(20))
     status = FieldChange("status", "项目状态", "在建", "竣工")
     changed = tuple(
-        ProjectChange(f"BT-{n:04d}", f"项目{n}", (routine, status) if n == 7 else (routine,))
-        for n in range(1, 41)
+        ProjectChange(f"BT-{n:04d}", f"项目{n}", (routine, status) if n == 7 else (routine,)) for n in range(1, 41)
     )
     report = ChangeReport("2021-12", date(2021, 12, 20), "2021-11", (), (), changed, (), (), ())
-    text = render_report_text(
-        report, "HTTPS://JD.EXAMPLE.ORG/Q/", tmp_path / "qr", tmp_path / "site"
-    )
+    text = render_report_text(report, "HTTPS://JD.EXAMPLE.ORG/Q/", tmp_path / "qr", tmp_path / "site")
     assert "信息有变化的项目 40 个（按字段：项目状态 1，形象进度 40）" in text
     assert "* BT-0007 项目7\n        项目状态：在建 → 竣工\n" in text
     assert "BT-0008" not in text and "形象进度：10% → 20%" not in text

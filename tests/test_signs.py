@@ -182,14 +182,9 @@ def test_masters_are_full_sign_size(kit):
         side = (modules + 2 * qr.QUIET_ZONE) * module
         svg = ET.parse(kit.out / row["master_svg"]).getroot()
         assert float(svg.get("width").removesuffix("mm")) >= side
-        assert (
-            svg.find(f"{SVG}path").get("transform")
-            == f"translate({4 * module} {4 * module}) scale({module})"
-        )
+        assert svg.find(f"{SVG}path").get("transform") == f"translate({4 * module} {4 * module}) scale({module})"
         # The page box in points (1 mm = 72/25.4 pt), read from the PDF itself.
-        box = re.search(
-            rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", (kit.out / row["master_pdf"]).read_bytes()
-        )
+        box = re.search(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", (kit.out / row["master_pdf"]).read_bytes())
         assert float(box.group(1)) * 25.4 / 72 >= side - 0.01
     info = subprocess.run(
         ["pdfinfo", str(kit.out / kit.rows[0]["master_pdf"])],
@@ -220,9 +215,7 @@ def test_svg_master_scans_in_a_real_browser(kit, tmp_path):
             page = browser.new_page(viewport={"width": 400, "height": 520})
             for row in rows:
                 svg_uri = (kit.out / row["master_svg"]).as_uri()
-                page_html.write_text(
-                    f'<body style="margin:0"><img src="{svg_uri}" style="width:400px">'
-                )
+                page_html.write_text(f'<body style="margin:0"><img src="{svg_uri}" style="width:400px">')
                 page.goto(page_html.as_uri())
                 shot = Image.open(io.BytesIO(page.screenshot()))
                 assert decode(shot) == [row["url"]], row["code_id"]
@@ -232,14 +225,10 @@ def test_svg_master_scans_in_a_real_browser(kit, tmp_path):
 
 def test_every_pdf_embeds_a_chinese_font(kit):
     proofs = pdf_fonts(kit.out / signkit.PROOFS_NAME)
-    for pdf in [kit.out / signkit.PROOFS_NAME] + [
-        kit.out / r["master_pdf"] for r in sample_rows(kit, 5)
-    ]:
+    for pdf in [kit.out / signkit.PROOFS_NAME] + [kit.out / r["master_pdf"] for r in sample_rows(kit, 5)]:
         fonts = pdf_fonts(pdf)
         assert fonts, pdf
-        assert all(f[3] == "yes" and f[4] == "yes" for f in fonts), (
-            f"every font embedded as a subset: {fonts}"
-        )
+        assert all(f[3] == "yes" and f[4] == "yes" for f in fonts), f"every font embedded as a subset: {fonts}"
         assert all("WenQuanYi" in f[0] for f in fonts)
     assert proofs
     # All 766 masters, read directly: an embedded TrueType program and the CJK font's name.
@@ -284,9 +273,7 @@ def _patch(image: Image.Image, modules: int, centre: tuple[float, float], fill: 
     cx = (qr.QUIET_ZONE + centre[0] * modules) * ppm
     cy = (qr.QUIET_ZONE + centre[1] * modules) * ppm
     covered = image.copy()
-    ImageDraw.Draw(covered).rectangle(
-        [cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2], fill=fill
-    )
+    ImageDraw.Draw(covered).rectangle([cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2], fill=fill)
     return covered
 
 
@@ -315,18 +302,14 @@ def sign_photos(kit) -> list[tuple[dict[str, str], Image.Image]]:
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(
-            lambda im, n: im.filter(ImageFilter.GaussianBlur(0.35 * 8)), id="blur-0.35-module"
-        ),
+        pytest.param(lambda im, n: im.filter(ImageFilter.GaussianBlur(0.35 * 8)), id="blur-0.35-module"),
         pytest.param(
             lambda im, n: im.rotate(23, expand=True, fillcolor=255, resample=Image.BICUBIC),
             id="rotate-23",
         ),
         pytest.param(lambda im, n: _perspective(im, 0.3), id="perspective-30pct"),
         pytest.param(
-            lambda im, n: im.resize(
-                (round(im.size[0] * 2.5 / 8), round(im.size[1] * 2.5 / 8)), Image.BOX
-            ),
+            lambda im, n: im.resize((round(im.size[0] * 2.5 / 8), round(im.size[1] * 2.5 / 8)), Image.BOX),
             id="downscale-2.5px-per-module",
         ),
     ],
@@ -354,10 +337,7 @@ def test_sample_codes_survive_a_15_percent_patch_away_from_the_finders(sign_phot
 
 def test_only_new_writes_just_the_newest_releases_first_codes(tmp_path, capsys):
     out = tmp_path / "new"
-    assert (
-        cli.main(["signs", str(SAMPLE), "--out", str(out), "--only-new", "--work", str(tmp_path)])
-        == 0
-    )
+    assert cli.main(["signs", str(SAMPLE), "--out", str(out), "--only-new", "--work", str(tmp_path)]) == 0
     assert "新增标牌文件包" in capsys.readouterr().out
     releases = check_export(SAMPLE, tmp_path / "none.csv").archive.releases
     earlier = {c.code_id for release in releases[:-1] for c in release.codes}

@@ -11,7 +11,7 @@ DOCUMENTS = [
     "a:\nb: ~\nc: ''\nd: null\ne: \"null\"\nf: 12\ng: 2021-11-05\n",
     "cases:\n  - case_id: X-1\n    text: |\n      第一段\n\n      第二段\n"
     "  - case_id: X-2\n    text: >\n      折叠\n      文字\n",
-    "title: \"引号里的：冒号\"\nlist: [1, 2, 3]\nmap: {a: 1}\n",
+    'title: "引号里的：冒号"\nlist: [1, 2, 3]\nmap: {a: 1}\n',
 ]
 
 

@@ -36,7 +36,7 @@ PAYLOADS: dict[str, str] = {
     "images": '![图](javascript:alert("xss-img2")) <a href="javascript:alert(3)">a</a> <img src="data:,x">',
     "autolink": "<javascript:alert(4)> <https://example.org/> www.example.org JAVASCRIPT:alert(5)",
     "template": "{{ 7*7 }} {{ 12345*9 }} {% raw %}r{% endraw %} {{ config }} {# c #} ${7*7} #{7*7}",
-    "attr_list": "标题 { onclick=\"alert('xss-attr')\" } {: #x .y onclick=\"alert(4)\" }",
+    "attr_list": '标题 { onclick="alert(\'xss-attr\')" } {: #x .y onclick="alert(4)" }',
     "snippet": '--8<-- "/etc/passwd"\n;--8<-- "/etc/hostname"',
     "admonition": '!!! danger "警告"\n    注意\n??? note "折叠"',
     "front_matter": "---\ntitle: 假标题\ndescription: <script>alert(5)</script>\n---",
@@ -62,8 +62,22 @@ ALLOWED_MARKDOWN = (
 )
 
 PROJECT_HEADER = [
-    "项目编号", "项目名称", "所属地区", "项目类别", "项目状态", "建设单位", "施工单位", "监理单位",
-    "责任部门", "包联领导", "总投资（万元）", "进展情况", "建设内容及规模", "建设地点", "监督电话", "更新日期",
+    "项目编号",
+    "项目名称",
+    "所属地区",
+    "项目类别",
+    "项目状态",
+    "建设单位",
+    "施工单位",
+    "监理单位",
+    "责任部门",
+    "包联领导",
+    "总投资（万元）",
+    "进展情况",
+    "建设内容及规模",
+    "建设地点",
+    "监督电话",
+    "更新日期",
 ]
 
 
@@ -98,17 +112,36 @@ def write_data_root(out_dir: Path) -> None:
         writer.writerow(PROJECT_HEADER)
         for index, name in enumerate(names, start=1):
             text = PAYLOADS[name]
-            writer.writerow([
-                project_id(index), text, text, text, "在建", text, text, text,
-                text, text, "100", text + "\n" + LONG_WORD, text, text,
-                "0472-6123456" if index == 1 else "", "2021-11-15",
-            ])
+            writer.writerow(
+                [
+                    project_id(index),
+                    text,
+                    text,
+                    text,
+                    "在建",
+                    text,
+                    text,
+                    text,
+                    text,
+                    text,
+                    "100",
+                    text + "\n" + LONG_WORD,
+                    text,
+                    text,
+                    "0472-6123456" if index == 1 else "",
+                    "2021-11-15",
+                ]
+            )
     write_xlsx(
-        folder / "qrcodes.xlsx", "二维码", ["二维码编号", "项目编号", "标识位置"],
+        folder / "qrcodes.xlsx",
+        "二维码",
+        ["二维码编号", "项目编号", "标识位置"],
         [[code_id(i), project_id(i), PAYLOADS[n]] for i, n in enumerate(names, start=1)],
     )
     write_xlsx(
-        folder / "progress.xlsx", "进度", ["项目编号", "报告日期", "形象进度（%）", "进展情况"],
+        folder / "progress.xlsx",
+        "进度",
+        ["项目编号", "报告日期", "形象进度（%）", "进展情况"],
         [[project_id(i), "2021-11-01", "50", PAYLOADS[n]] for i, n in enumerate(names, start=1)],
     )
     for index, name in enumerate(names, start=1):

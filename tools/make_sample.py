@@ -644,8 +644,7 @@ def make_data_root(out_dir: Path, scale: int = 1) -> None:
 
 
 SAMPLE_MARKER_TEXT = (
-    "这个数据目录中的数据是 tools/make_sample.py 生成的虚构示例数据。\n"
-    "有此文件时，网站的每一页都会标明“示例数据”。\n"
+    "这个数据目录中的数据是 tools/make_sample.py 生成的虚构示例数据。\n有此文件时，网站的每一页都会标明“示例数据”。\n"
 )
 
 
