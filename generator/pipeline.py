@@ -129,6 +129,7 @@ def build(
         checked = check_export(data_root, register_path, steps)
         if not checked.is_valid(strict):
             raise ExportInvalid(checked.problems)
+        remover = site.remove_previous(site_dir)  # runs while the new site is made
         archive = checked.archive
         base_url = base_url or site.configured_site_url()
         if not base_url.endswith("/"):
@@ -190,6 +191,7 @@ def build(
             shutil.rmtree(staged, ignore_errors=True)
             raise
         with steps("publish", f"发布到 {site_dir}"):
+            remover.join()
             site.publish(staged, site_dir)
             # The register and the printable codes follow the site: the register never names a
             # code that was not published.

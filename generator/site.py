@@ -12,6 +12,7 @@ import ctypes.util
 import logging
 import os
 import shutil
+import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -64,19 +65,32 @@ def staging_dir(site_dir: Path) -> Path:
     return site_dir.with_name(f".{site_dir.name}.building")
 
 
+def previous_dir(site_dir: Path) -> Path:
+    """Where the site a build replaced stays until the next build: a copy to roll back to."""
+    return site_dir.with_name(f".{site_dir.name}.previous")
+
+
 def publish(staged: Path, site_dir: Path) -> None:
-    """Put the staged build in place of SITE_DIR; at no moment is SITE_DIR missing or mixed."""
+    """Put the staged build in place of SITE_DIR; at no moment is SITE_DIR missing or mixed.
+
+    The replaced site is kept as `previous_dir` rather than deleted here: deleting thousands
+    of files would hold up the end of the build, so the next build removes it while it reads.
+    """
+    previous = previous_dir(site_dir)
+    shutil.rmtree(previous, ignore_errors=True)  # normally gone already (remove_previous)
     if site_dir.exists() and _exchange(staged, site_dir):
-        shutil.rmtree(staged)  # now holds the previous site
+        os.rename(staged, previous)  # staged now holds the site that was published
         return
     if site_dir.exists():
-        previous = site_dir.with_name(f".{site_dir.name}.previous")
-        shutil.rmtree(previous, ignore_errors=True)
         os.rename(site_dir, previous)
-        os.rename(staged, site_dir)
-        shutil.rmtree(previous)
-    else:
-        os.rename(staged, site_dir)
+    os.rename(staged, site_dir)
+
+
+def remove_previous(site_dir: Path) -> threading.Thread:
+    """Delete the site the last build replaced, on a thread of its own: join it before publishing."""
+    remover = threading.Thread(target=shutil.rmtree, args=(previous_dir(site_dir),), kwargs={"ignore_errors": True})
+    remover.start()
+    return remover
 
 
 _RENAME_EXCHANGE = 2

@@ -30,6 +30,7 @@ def write_tree(tree: OutputTree, keep: tuple[str, ...] = ()) -> tuple[int, int]:
     """Make `tree.root` hold exactly `tree.files` (plus the names in `keep`); return (written, removed)."""
     tree.root.mkdir(parents=True, exist_ok=True)
     written = 0
+    folders_made = {tree.root}
     for rel_path in sorted(tree.files):
         path = tree.root / rel_path
         data = tree.files[rel_path]
@@ -38,7 +39,9 @@ def write_tree(tree: OutputTree, keep: tuple[str, ...] = ()) -> tuple[int, int]:
                 continue
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             pass
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders_made:  # once per folder, not once per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders_made.add(path.parent)
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, path)  # never a half-written file under its real name

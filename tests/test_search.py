@@ -135,3 +135,16 @@ def test_search_index_is_byte_stable(sample_build, tmp_path):
         build_index(site)
         digests.append(tree_digest(site / "pagefind"))
     assert digests[0] == digests[1] == tree_digest(sample_build.site_dir / "pagefind")
+
+
+def test_every_page_that_asks_to_be_indexed_is_within_the_indexed_folders(sample_build):
+    from generator import search
+
+    folders = set(search.INDEXED_PAGES.split("/")[0].strip("{}").split(","))
+    site = sample_build.site_dir
+    asking = {
+        p.relative_to(site).parts[0]
+        for p in site.rglob("*.html")
+        if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    }
+    assert asking == folders
