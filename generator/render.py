@@ -23,7 +23,7 @@ from . import fields
 from .markup import finalize, render_restricted_markdown
 from .model import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
 from .problems import BuildFailed
-from .progress_chart import ProgressChart, progress_chart
+from .progress_chart import progress_chart
 from .schema import STATUSES
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class ProjectPage:
     complaint_url: Markup  # the platform's complaint entry with project and code filled in
     is_overdue: bool  # planned completion passed (at the release date) and not completed
     investment_share: int | None  # completed against total, whole percent
-    chart: ProgressChart | None  # the history drawn as SVG; None when nothing to draw
+    chart: Markup | None  # the history drawn as SVG (_progress_chart.svg.j2); None when nothing to draw
     source_release: Release  # the release the shown data were last published in
     changes: tuple[ProjectHistoryEntry, ...] = ()  # releases in which it was added, changed, dropped
 
@@ -130,6 +130,7 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a build: no stat per page
     )
     # Relative links up `steps` folders, for Markdown link targets (never from data).
     env.globals["up"] = lambda steps: Markup("../" * steps)
@@ -225,6 +226,16 @@ def render_pages(
     emit("projects/index.md", "projects.md.j2", _project_index(archive, current))
     by_key = {r.project.key: r for r in archive.projects}
     releases = {r.release_id: r for r in archive.releases}
+    charts: dict[str, Markup | None] = {}
+    chart_template = env.get_template("_progress_chart.svg.j2")
+
+    def drawn_chart(record: ProjectRecord) -> Markup | None:
+        """The project's chart, drawn once for its page and every code page that copies it."""
+        if record.project.key not in charts:
+            chart = progress_chart(record.history, record.project.total_investment)
+            # The template's output is escaped by finalize as it renders: a trusted fragment.
+            charts[record.project.key] = Markup(chart_template.render(chart=chart)) if chart else None
+        return charts[record.project.key]
 
     def project_page(record: ProjectRecord, code: CodeRecord | None) -> ProjectPage:
         p = record.project
@@ -241,7 +252,7 @@ def render_pages(
                 p.planned_completion and p.status != "竣工" and p.planned_completion < site.newest.published
             ),
             investment_share=share,
-            chart=progress_chart(record.history, p.total_investment),
+            chart=drawn_chart(record),
             source_release=releases[record.last_release],
             changes=(project_changes or {}).get(p.key, ()),
         )
