@@ -11,6 +11,18 @@ from generator import pipeline
 from generator.readers import read_data_root
 
 HEADER = "项目编号,项目名称,所属地区,项目类别,项目状态,建设单位,责任部门,总投资(万元),形象进度（%）,更新日期\n"
+XLSX_HEADER = [
+    "project_id",
+    "name",
+    "region",
+    "category",
+    "status",
+    "owner",
+    "department",
+    "total_investment",
+    "progress",
+    "updated",
+]
 ROW = "BT-0001,友谊大街改造工程,昆都仑区,基础设施,在建,某某公司,某某局,12500,45%,2021-11-15\n"
 
 
@@ -53,21 +65,7 @@ def test_csv_rows_are_the_lines_records_start_on(tmp_path):
 def test_xlsx_typed_cells_percent_format_and_row_numbers(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(
-        [
-            "project_id",
-            "name",
-            "region",
-            "category",
-            "status",
-            "owner",
-            "department",
-            "total_investment",
-            "progress",
-            "updated",
-            "start_date",
-        ]
-    )
+    sheet.append([*XLSX_HEADER, "start_date"])
     sheet.append([])  # a blank row is skipped but still counts in row numbers
     sheet.append(
         [
@@ -101,20 +99,7 @@ def test_xlsx_typed_cells_percent_format_and_row_numbers(tmp_path):
 def test_xlsx_percent_cell_is_a_fraction_plain_number_is_points(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(
-        [
-            "project_id",
-            "name",
-            "region",
-            "category",
-            "status",
-            "owner",
-            "department",
-            "total_investment",
-            "progress",
-            "updated",
-        ]
-    )
+    sheet.append(XLSX_HEADER)
     sheet.append(["BT-0001", "a", "昆都仑区", "基础设施", "在建", "o", "d", 1, 0.85, "2021-11-15"])
     sheet.append(["BT-0002", "b", "昆都仑区", "基础设施", "在建", "o", "d", 1, 85, "2021-11-15"])
     sheet["I2"].number_format = "0.0%"
