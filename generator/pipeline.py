@@ -131,9 +131,7 @@ def build(
             raise ExportInvalid(checked.problems)
         remover = site.remove_previous(site_dir)  # runs while the new site is made
         archive = checked.archive
-        base_url = base_url or site.configured_site_url()
-        if not base_url.endswith("/"):
-            base_url += "/"
+        base_url = site.site_base_url(base_url)
         code_base = qr.code_base_url(base_url)
         extra = site.configured_extra()
         register, _ = read_register(register_path)

@@ -83,9 +83,7 @@ def make_kit(
     archive = checked.archive
     _check_out_dir(out_dir)
     signs.load_font(font_path)
-    base_url = base_url or site.configured_site_url()
-    if not base_url.endswith("/"):
-        base_url += "/"
+    base_url = site.site_base_url(base_url)
     chosen = select_codes(archive, qr.code_base_url(base_url), only_new)
     release_id = archive.newest.release_id
     missing = signs.missing_glyphs([signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen])

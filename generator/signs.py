@@ -166,7 +166,6 @@ class MasterLayout:
     module: float
     symbol_x: float  # top left of the first module (inside the quiet zone)
     symbol_y: float
-    symbol_width: float
     lines: tuple[TextLine, ...]
 
 
@@ -194,7 +193,6 @@ def master_layout(code: SignCode) -> MasterLayout:
         module,
         qr.QUIET_ZONE * module,
         qr.QUIET_ZONE * module,
-        code.size * module,
         tuple(lines),
     )
 

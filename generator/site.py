@@ -22,16 +22,24 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 MKDOCS_CONFIG = PROJECT_DIR / "mkdocs.yml"
 
 
-def configured_site_url() -> str:
+def _settings() -> dict:
     import yaml
 
-    return yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8"))["site_url"]
+    return yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8"))
+
+
+def configured_site_url() -> str:
+    return _settings()["site_url"]
 
 
 def configured_extra() -> dict:
-    import yaml
+    return _settings().get("extra", {})
 
-    return yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8")).get("extra", {})
+
+def site_base_url(base_url: str | None) -> str:
+    """The URL the site and its codes live under: the one given, else mkdocs.yml's, ending in /."""
+    base_url = base_url or configured_site_url()
+    return base_url if base_url.endswith("/") else base_url + "/"
 
 
 def run_mkdocs(content_dir: Path, out_dir: Path, site_url: str, is_sample: bool, data_date: date) -> None:
