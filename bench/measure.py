@@ -7,8 +7,10 @@ The harness (`bench/run.py`) starts this script once per run so that every
 figure starts from a fresh interpreter, as a staff member's `portal build` does.
 
 Memory is resident memory (RSS), the honest measure of what the machine must
-hold: a thread reads VmRSS from /proc every SAMPLE_SECONDS for this process
-and every process below it (the code-drawing workers) and records the sum.
+hold: a sampler reads VmRSS from /proc every SAMPLE_SECONDS for this process
+and every process below it (the code-drawing workers, Pagefind) and records
+the sum. The sampler is a process of its own, so that its work takes no time
+from the build it measures (a thread would hold the build's interpreter lock).
 A stage's peak is the largest sum sampled while the stage ran; the run's peak
 is that largest sum, or the kernel's exact peak of this process
 (ru_maxrss), whichever is larger. Sampling can miss a spike shorter than the
@@ -21,12 +23,13 @@ from __future__ import annotations
 import json
 import os
 import resource
+import select
+import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-SAMPLE_SECONDS = 0.01
+SAMPLE_SECONDS = 0.02
 
 
 def rss_bytes(pid: int) -> int:
@@ -57,24 +60,20 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-class MemorySampler(threading.Thread):
-    """Samples (time, RSS of this process tree) until stopped."""
+class MemorySampler:
+    """Samples (time, RSS of the process tree under `pid`) from a process of its own until stopped."""
 
     def __init__(self) -> None:
-        super().__init__(daemon=True)
         self.samples: list[tuple[float, int]] = []
-        self._stopping = threading.Event()
+        self._process: subprocess.Popen | None = None
 
-    def run(self) -> None:
-        pid = os.getpid()
-        while not self._stopping.is_set():
-            total = rss_bytes(pid) + sum(rss_bytes(child) for child in descendants(pid))
-            self.samples.append((time.perf_counter(), total))
-            self._stopping.wait(SAMPLE_SECONDS)
+    def start(self) -> None:
+        command = [sys.executable, __file__, "sample", str(os.getpid())]
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def stop(self) -> None:
-        self._stopping.set()
-        self.join()
+        output, _ = self._process.communicate()  # closing its input tells it to stop
+        self.samples = [(moment, rss) for moment, rss in json.loads(output)]
 
     def peak(self, start: float = float("-inf"), end: float = float("inf")) -> int:
         inside = [rss for moment, rss in self.samples if start <= moment <= end]
@@ -83,6 +82,19 @@ class MemorySampler(threading.Thread):
         if not inside:  # the last stage ended after the last sample: the last one before it
             inside = [rss for moment, rss in self.samples if moment <= start][-1:]
         return max(inside, default=0)
+
+
+def sample(pid: int) -> None:
+    """The sampler process: until its input closes, sum the RSS of `pid` and its descendants but itself."""
+    me = os.getpid()
+    samples = []
+    while True:
+        tree = [p for p in descendants(pid) if p != me]
+        samples.append((time.monotonic(), rss_bytes(pid) + sum(rss_bytes(p) for p in tree)))
+        readable, _, _ = select.select([sys.stdin], [], [], SAMPLE_SECONDS)
+        if readable and not os.read(sys.stdin.fileno(), 1):
+            break
+    json.dump(samples, sys.stdout)
 
 
 def stage_windows(starts: list[float], seconds: dict[str, float]) -> dict[str, tuple[float, float]]:
@@ -106,15 +118,15 @@ def measure_build(data_root: Path, work_dir: Path) -> dict:
     starts: list[float] = []
     sampler = MemorySampler()
     sampler.start()
-    began = time.perf_counter()
+    began = time.monotonic()
     report = pipeline.build(
         data_root,
         work_dir / "site",
         work_dir,
         base_url="https://jd.example.org/",
-        progress=lambda label: starts.append(time.perf_counter()),
+        progress=lambda label: starts.append(time.monotonic()),
     )
-    ended = time.perf_counter()
+    ended = time.monotonic()
     sampler.stop()
     stages = {}
     for name, (start, end) in stage_windows(starts, report.seconds).items():
@@ -141,9 +153,9 @@ def measure_mkdocs(config: Path, site_dir: Path) -> dict:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     sampler = MemorySampler()
     sampler.start()
-    began = time.perf_counter()
+    began = time.monotonic()
     build(load_config(str(config), site_dir=str(site_dir)))
-    ended = time.perf_counter()
+    ended = time.monotonic()
     sampler.stop()
     return {"seconds": ended - began, "peak_rss": max(sampler.peak(), _own_peak())}
 
@@ -153,6 +165,9 @@ def _own_peak() -> int:
 
 
 def main(argv: list[str]) -> None:
+    if argv[0] == "sample":
+        sample(int(argv[1]))
+        return
     kind, first, second = argv
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     result = measure_build(Path(first), Path(second)) if kind == "build" else measure_mkdocs(Path(first), Path(second))

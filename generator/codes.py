@@ -54,10 +54,21 @@ def _fitting(url: str, error: str) -> segno.QRCode:
 
 
 def draw_code(code_id: str, base: str) -> CodeImage:
-    url = base + code_id
-    symbol = make_symbol(url)
-    svg, png = io.BytesIO(), io.BytesIO()
+    symbol, svg = draw_svg(code_id, base)
+    return CodeImage(code_id, base + code_id, symbol.version, symbol.error, svg, draw_png(symbol))
+
+
+def draw_svg(code_id: str, base: str) -> tuple[segno.QRCode, bytes]:
+    """The symbol and the SVG the site shows: the site needs it before mkdocs runs."""
+    symbol = make_symbol(base + code_id)
+    svg = io.BytesIO()
     # White background, never transparent: a scanner needs the contrast of the quiet zone.
     symbol.save(svg, kind="svg", scale=4, border=QUIET_ZONE, dark="#000", light="#fff", xmldecl=False, title=code_id)
+    return symbol, svg.getvalue()
+
+
+def draw_png(symbol: segno.QRCode) -> bytes:
+    """The PNG for print (qr/): only needed once the site is built, so it can be drawn meanwhile."""
+    png = io.BytesIO()
     symbol.save(png, kind="png", scale=8, border=QUIET_ZONE, dark="#000", light="#fff")
-    return CodeImage(code_id, url, symbol.version, symbol.error, svg.getvalue(), png.getvalue())
+    return png.getvalue()

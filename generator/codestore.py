@@ -8,9 +8,10 @@ rebuild with the same codes draws nothing, and any change to what the image
 depends on misses the cache by construction.
 
 Missing codes are drawn in a process pool started before the pages are
-rendered, so the second core draws while the first renders. The result is a
-dict by code id, assembled in the caller's order, so the output does not depend
-on which worker finished first.
+rendered, so the second core draws while the first renders. Only the SVGs are
+drawn then, since the pages need them; the PNGs, for print only, are drawn in
+the pool while mkdocs runs. The result is a dict by code id, assembled in the
+caller's order, so the output does not depend on which worker finished first.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ CACHE_FORMAT = 1  # bump when the entry layout below changes
 BATCH = 48  # codes per task: large enough that pickling and scheduling stay small beside drawing
 POOL_THRESHOLD = 2 * BATCH  # fewer missing codes than this are drawn in-process: a pool would cost more
 
+
+PNG_NICENESS = 10
 
 # The drawing settings (error levels, scales, colours, quiet zone) live in codes.py: its source
 # is part of the key, so no setting can change without missing the cache.
@@ -65,14 +68,15 @@ class PendingCodes:
         self.missing = [c for c in code_ids if f"{self.keys[c]}.qr" not in cached]
         self.cached = [c for c in code_ids if f"{self.keys[c]}.qr" in cached]
         self._pool: Executor | None = None
-        self._futures: list[Future] = []
+        self._svg_futures: list[Future] = []
+        self._png_futures: list[Future] = []
+        self._drawn: list[tuple[str, segno.QRCode, bytes]] | None = None  # (code id, symbol, svg)
         workers = worker_count() if workers is None else workers
         if len(self.missing) >= POOL_THRESHOLD and workers > 1:
             # forkserver: workers start from a clean process, not a copy of one that may hold threads.
             context = multiprocessing.get_context("forkserver")
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-            batches = [self.missing[i : i + BATCH] for i in range(0, len(self.missing), BATCH)]
-            self._futures = [self._pool.submit(_draw_batch, batch, base) for batch in batches]
+            self._svg_futures = [self._pool.submit(_draw_svgs, batch, base) for batch in _batches(self.missing)]
 
     def _load(self, code_id: str) -> bool:
         try:
@@ -88,23 +92,40 @@ class PendingCodes:
         self.images[code_id] = CodeImage(code_id, self.base + code_id, version, error, svg, png)
         return True
 
+    def svgs(self) -> dict[str, bytes]:
+        """Every code's SVG by code id; the PNGs of the drawn ones are then drawn in the background."""
+        if self._drawn is None:
+            # An entry that cannot be read back is drawn again here and rewritten.
+            damaged = [code_id for code_id in self.cached if not self._load(code_id)]
+            self.cached = []
+            drawn = _draw_svgs(damaged, self.base)
+            if self._pool is None:
+                drawn += _draw_svgs(self.missing, self.base)
+            else:
+                drawn += [item for future in self._svg_futures for item in future.result()]
+                symbols = [(code_id, symbol) for code_id, symbol, _ in drawn]
+                self._png_futures = [self._pool.submit(_draw_pngs, batch, True) for batch in _batches(symbols)]
+            self._drawn = drawn
+            self.missing = []
+        return {code_id: image.svg for code_id, image in self.images.items()} | {
+            code_id: svg for code_id, _, svg in self._drawn
+        }
+
     def result(self) -> dict[str, CodeImage]:
         """Every image by code id; drawn ones are added to the cache."""
-        # An entry that cannot be read back is drawn again here and rewritten.
-        damaged = [code_id for code_id in self.cached if not self._load(code_id)]
-        drawn = _draw_batch(damaged, self.base)
-        if self._pool is None:
-            drawn += _draw_batch(self.missing, self.base)
+        self.svgs()
+        if self._png_futures:
+            pngs = dict(item for future in self._png_futures for item in future.result())
         else:
-            drawn += [image for future in self._futures for image in future.result()]
-            self.close()
-        self.cached = []
-        if drawn:
+            pngs = dict(_draw_pngs([(code_id, symbol) for code_id, symbol, _ in self._drawn]))
+        self.close()
+        if self._drawn:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-        for image in drawn:
-            self.images[image.code_id] = image
+        for code_id, symbol, svg in self._drawn:
+            image = CodeImage(code_id, self.base + code_id, symbol.version, symbol.error, svg, pngs[code_id])
+            self.images[code_id] = image
             self._store(image)
-        self.missing = []
+        self._drawn, self._png_futures = [], []
         return self.images
 
     def _store(self, image: CodeImage) -> None:
@@ -137,5 +158,16 @@ class PendingCodes:
         self.close()
 
 
-def _draw_batch(code_ids: list[str], base: str) -> list[CodeImage]:
-    return [codes.draw_code(code_id, base) for code_id in code_ids]
+def _batches(items: list) -> list[list]:
+    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+
+
+def _draw_svgs(code_ids: list[str], base: str) -> list[tuple[str, segno.QRCode, bytes]]:
+    return [(code_id, *codes.draw_svg(code_id, base)) for code_id in code_ids]
+
+
+def _draw_pngs(symbols: list[tuple[str, segno.QRCode]], in_pool: bool = False) -> list[tuple[str, bytes]]:
+    # In the pool these run while mkdocs does, which is what the build waits for: the worker gives way.
+    if in_pool and os.nice(0) < PNG_NICENESS:
+        os.nice(PNG_NICENESS - os.nice(0))
+    return [(code_id, codes.draw_png(symbol)) for code_id, symbol in symbols]

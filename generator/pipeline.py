@@ -70,14 +70,10 @@ class BuildReport:
     code_base_url: str = ""
 
 
-# Steps run on the staged site after mkdocs and before the manifest, so SHA256SUMS covers
-# whatever they add, e.g. ("search", "生成搜索索引", function(site_dir, cache_dir)).
-SiteStep = tuple[str, str, Callable[[Path, Path], None]]  # (site being built, its cache folder)
-SITE_STEPS: tuple[SiteStep, ...] = (("search", "生成搜索索引（Pagefind）", search.build_index),)
-SEARCH_CACHE = ".cache/pagefind"  # under the work folder: the last index, by the pages' sha256
+SEARCH_CACHE = ".cache/pagefind"  # under the work folder: the search bundles, by their pages' sha256 (search.py)
 
-# read, validate, render, codes, write, mkdocs, manifest, publish: the numbered progress lines.
-_CORE_STEPS = 8
+# read, validate, render, codes, write, mkdocs, search, manifest, print, publish: the numbered progress lines.
+STEP_COUNT = 10
 
 
 class _Steps:
@@ -123,7 +119,7 @@ def build(
     strict: bool = False,
     progress: Progress = _quiet,
 ) -> BuildReport:
-    steps = _Steps(progress, _CORE_STEPS + len(SITE_STEPS))
+    steps = _Steps(progress, STEP_COUNT)
     with _lock(data_root, work_dir):
         register_path = work_dir / "qr" / REGISTER_NAME
         checked = check_export(data_root, register_path, steps)
@@ -161,33 +157,47 @@ def build(
                 content = OutputTree(work_dir / "content")
                 for rel_path, data in rendered.items():
                     content.add(rel_path, data)
+                pages = sum(1 for rel_path in rendered if rel_path.endswith(".md"))
+                del rendered  # content/ holds it from here on: mkdocs reads it there
             with steps("codes", "生成二维码"):
-                images = drawing.result()
-                drawing.prune()
-                printed = OutputTree(work_dir / "qr")
-                for code in archive.codes:
-                    image = images[code.code_id]
-                    printed.add(f"{code.code_id}.svg", image.svg)
-                    printed.add(f"{code.code_id}.png", image.png)
-                    content.add(f"assets/qr/{code.code_id}.svg", image.svg)
+                # The site's SVGs now; the print PNGs are drawn in the background while mkdocs runs.
+                for code_id, svg in drawing.svgs().items():
+                    content.add(f"assets/qr/{code_id}.svg", svg)
                 register_text = render_register(archive.codes, register)
-                printed.add(REGISTER_NAME, register_text)
                 content.add(manifest.SITE_REGISTER, register_text)
-        with steps("write", "写入 content/"):
-            written = write_tree(content)[0]
-        staged = site.staging_dir(site_dir)
-        shutil.rmtree(staged, ignore_errors=True)  # what an interrupted build left behind
-        try:
-            with steps("mkdocs", "构建站点（mkdocs）"):
-                site.run_mkdocs(work_dir / "content", staged, base_url, archive.is_sample, archive.newest.published)
-            for step, label, run in SITE_STEPS:
-                with steps(step, label):
-                    run(staged, work_dir / SEARCH_CACHE)
-            with steps("manifest", "计算校验和 SHA256SUMS"):
-                files = manifest.write_manifest(staged)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+            with steps("write", "写入 content/"):
+                written = write_tree(content)[0]
+                del content
+            staged = site.staging_dir(site_dir)
+            shutil.rmtree(staged, ignore_errors=True)  # what an interrupted build left behind
+            try:
+                shard_pages = extra.get("search_shard_pages", search.DEFAULT_SHARD_PAGES)
+                with search.SearchIndex(work_dir / SEARCH_CACHE, shard_pages) as index:
+                    # Pagefind indexes each page on the other core as soon as mkdocs has converted it.
+                    with steps("mkdocs", "构建站点（mkdocs，同时编制搜索索引）"):
+                        site.run_mkdocs(
+                            work_dir / "content",
+                            staged,
+                            base_url,
+                            archive.is_sample,
+                            archive.newest.published,
+                            plugins={"portal-search": search.indexing_plugin(index)},
+                        )
+                    with steps("search", "写入搜索索引（Pagefind）"):
+                        index.finish(staged)
+                with steps("manifest", "计算校验和 SHA256SUMS"):
+                    files = manifest.write_manifest(staged)
+                with steps("print", "准备印刷用二维码 qr/"):
+                    images = drawing.result()
+                    drawing.prune()
+                    printed = OutputTree(work_dir / "qr")
+                    for code in archive.codes:
+                        printed.add(f"{code.code_id}.svg", images[code.code_id].svg)
+                        printed.add(f"{code.code_id}.png", images[code.code_id].png)
+                    printed.add(REGISTER_NAME, register_text)
+            except BaseException:
+                shutil.rmtree(staged, ignore_errors=True)
+                raise
         with steps("publish", f"发布到 {site_dir}"):
             remover.join()
             site.publish(staged, site_dir)
@@ -197,7 +207,7 @@ def build(
     return BuildReport(
         archive=archive,
         problems=checked.problems,
-        pages=sum(1 for rel_path in rendered if rel_path.endswith(".md")),
+        pages=pages,
         codes=len(archive.codes),
         written=written,
         site_dir=site_dir,

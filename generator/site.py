@@ -42,8 +42,10 @@ def site_base_url(base_url: str | None) -> str:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
-def run_mkdocs(content_dir: Path, out_dir: Path, site_url: str, is_sample: bool, data_date: date) -> None:
-    """Build content_dir into out_dir (which must not be the published folder)."""
+def run_mkdocs(
+    content_dir: Path, out_dir: Path, site_url: str, is_sample: bool, data_date: date, plugins: dict | None = None
+) -> None:
+    """Build content_dir into out_dir (which must not be the published folder), with `plugins` added by name."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # The only date in the output (sitemap, gzip header) is the data's, never the clock's.
     os.environ["SOURCE_DATE_EPOCH"] = str(
@@ -62,6 +64,8 @@ def run_mkdocs(content_dir: Path, out_dir: Path, site_url: str, is_sample: bool,
             site_url=site_url,
         )
         config.extra["sample_data"] = is_sample
+        for name, plugin in (plugins or {}).items():
+            config.plugins[name] = plugin  # registers its on_* events
         build(config)
     except MkDocsException as exc:
         raise BuildFailed(f"mkdocs 构建失败：{exc}") from exc

@@ -149,7 +149,7 @@ def test_failed_mkdocs_build_leaves_published_site(tmp_path, monkeypatch, capsys
     published = tree_digest(tmp_path / "site")
     from generator import site
 
-    def broken_mkdocs(content_dir, out_dir, *args):
+    def broken_mkdocs(content_dir, out_dir, *args, **kwargs):
         out_dir.mkdir(parents=True)
         (out_dir / "index.html").write_text("half a site")
         raise pipeline.BuildFailed("mkdocs 构建失败：磁盘已满")

@@ -116,7 +116,7 @@ def test_three_releases_in_a_row(data_root, tmp_path, capsys):
     ]
     assert changes["bulletins_added"] == [] and changes["bulletins_corrected"] == []
     assert "新增项目 1 个" in out.out and "BT000901 → BT-0009（南门）" in out.out
-    total = 8 + len(pipeline.SITE_STEPS)
+    total = pipeline.STEP_COUNT
     assert f"[1/{total}] 读取导出数据" in out.err and f"[{total}/{total}] 发布到" in out.err
     assert "已发布 2021-11 期" in out.out and "SHA256SUMS" in out.out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import subprocess
 import threading
 from collections import Counter
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +15,7 @@ from playwright.sync_api import sync_playwright
 
 from generator.facets import case_entries
 
-from .conftest import CHROMIUM_ARGS
+from .conftest import CHROMIUM_ARGS, SMALL
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -45,11 +46,18 @@ def _search(browser, base: str, query: str) -> tuple[list[tuple[str, str]], list
     page = browser.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"error: {error}"))
     page.goto(f"{base}/search/")
     page.fill("#portal-search-query", query)
     page.press("#portal-search-query", "Enter")
     # A selector wait, not a predicate: the page's CSP (rightly) forbids the eval a predicate needs.
-    page.wait_for_selector("#portal-search-status:text-matches('^(找到|没有)')", timeout=30_000)
+    try:
+        page.wait_for_selector("#portal-search-status:text-matches('^(找到|没有)')", timeout=30_000)
+    except Exception as exc:
+        status = page.text_content("#portal-search-status")
+        raise AssertionError(f"search for {query!r} did not finish: {status!r}; console: {console}") from exc
     results = page.eval_on_selector_all(
         ".sr-group li a", "links => links.map(a => [a.closest('.sr-group').dataset.kind, a.getAttribute('href')])"
     )
@@ -120,31 +128,78 @@ def test_other_pages_make_no_search_request(sample_build, served, browser, path)
     assert Counter(url.split("?")[0] for url in requested)  # the page did load
 
 
-def test_search_index_is_byte_stable(sample_build, tmp_path):
-    """Pagefind is run twice on the same pages: the index must come out byte for byte the same."""
-    import shutil
-
-    from generator.search import build_index
-
-    from .test_build import tree_digest
-
-    digests = []
-    for name in ("a", "b"):
-        site = tmp_path / name
-        shutil.copytree(sample_build.site_dir, site, ignore=shutil.ignore_patterns("pagefind"))
-        build_index(site)
-        digests.append(tree_digest(site / "pagefind"))
-    assert digests[0] == digests[1] == tree_digest(sample_build.site_dir / "pagefind")
+def _fragments(bundle) -> set[str]:
+    """Pagefind names each page's fragment by the hash of what it indexed of that page."""
+    return {path.name for path in (bundle / "fragment").iterdir()}
 
 
-def test_every_page_that_asks_to_be_indexed_is_within_the_indexed_folders(sample_build):
-    from generator import search
+def _pagefind_on_published_pages(site, out) -> set[str]:
+    """What Pagefind's own CLI indexes of the published pages: every page that marks its article."""
+    from generator.search import pagefind_executable
 
-    folders = set(search.INDEXED_PAGES.split("/")[0].strip("{}").split(","))
+    command = [str(pagefind_executable()), "--site", str(site), "--output-path", str(out), "--force-language", "zh"]
+    subprocess.run([*command, "--silent"], check=True, timeout=300)
+    return _fragments(out)
+
+
+def test_the_streamed_index_holds_exactly_what_the_published_pages_mark(sample_build, tmp_path):
+    """The index is made from each article while mkdocs converts it, not from the written pages: it
+    must hold the same pages with the same text as Pagefind reading the published site itself."""
     site = sample_build.site_dir
-    asking = {
-        p.relative_to(site).parts[0]
-        for p in site.rglob("*.html")
-        if "data-pagefind-body" in p.read_text(encoding="utf-8")
-    }
-    assert asking == folders
+    bundles = [path for path in site.iterdir() if re.fullmatch(r"pagefind(-\d+)?", path.name)]
+    streamed = set().union(*(_fragments(bundle) for bundle in bundles))
+    assert streamed == _pagefind_on_published_pages(site, tmp_path / "cli")
+    kinds = Counter(
+        path.relative_to(site).parts[0]
+        for path in site.rglob("*.html")
+        if "data-pagefind-body" in path.read_text(encoding="utf-8")
+    )
+    assert set(kinds) == {"p", "bulletins", "cases"}
+    assert len(streamed) == sum(kinds.values()) - 1 or len(streamed) == sum(kinds.values())
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory):
+    """The small data root built with bundles of at most 4 pages, served."""
+    from generator import pipeline, search
+
+    work = tmp_path_factory.mktemp("sharded")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "DEFAULT_SHARD_PAGES", 4)
+        pipeline.build(SMALL, work / "site", work, base_url="https://jd.example.org/")
+    site = work / "site"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield site, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_pages_are_split_into_bundles_that_together_hold_every_page(sharded, tmp_path):
+    site, _ = sharded
+    named = re.search(
+        r'<meta name="portal-search-bundles" content="([^"]*)">',
+        (site / "search" / "index.html").read_text(encoding="utf-8"),
+    )
+    bundles = named.group(1).split()
+    assert (
+        len(bundles) >= 3
+        and bundles[0] == "pagefind"
+        and bundles[1:] == [f"pagefind-{n}" for n in range(2, len(bundles) + 1)]
+    )
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == sorted(bundles)
+    parts = [_fragments(site / name) for name in bundles]
+    assert all(0 < len(part) <= 4 for part in parts)
+    assert sum(len(part) for part in parts) == len(set().union(*parts))  # no page in two bundles
+    assert set().union(*parts) == _pagefind_on_published_pages(site, tmp_path / "cli")
+
+
+def test_search_merges_the_bundles(sharded, browser):
+    """A project page indexed in the last bundle is found from the search page, which loads every bundle."""
+    site, served = sharded
+    last = sorted((site / "p").iterdir())[-1]
+    name = re.search(r"<h1[^>]*>(.*?)</h1>", (last / "index.html").read_text(encoding="utf-8"), re.S).group(1).strip()
+    results, requested = _search(browser, served, name)
+    assert ("项目", f"/p/{last.name}/") in results[:3], (name, results[:5])
+    loaded = {m.group(1) for url in requested if (m := re.search(r"/(pagefind(?:-\d+)?)/pagefind-entry\.json", url))}
+    assert loaded == {p.name for p in site.iterdir() if p.name.startswith("pagefind")}

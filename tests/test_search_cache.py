@@ -1,35 +1,52 @@
-"""The search index is reused when every built page is byte-identical, and rebuilt when one is not."""
+"""Each search bundle is reused when its pages are byte-identical, and only the bundle holding a changed page is written again."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
-from generator import pipeline
+from generator import pipeline, search
 
 from .conftest import SMALL
 from .test_build import tree_digest
 
 
-def test_rebuild_takes_the_index_from_the_cache_and_a_change_rebuilds_it(tmp_path, monkeypatch):
-    from generator import search
+def _bundles(site):
+    return {path.name: tree_digest(path) for path in site.iterdir() if path.name.startswith("pagefind")}
 
+
+def test_unchanged_bundles_come_from_the_cache_and_a_change_rewrites_only_its_bundle(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "DEFAULT_SHARD_PAGES", 4)
+    written = []
+    real_write = search.SearchIndex._write
+    monkeypatch.setattr(
+        search.SearchIndex, "_write", lambda self, shard: (written.append(shard.name), real_write(self, shard))
+    )
     work = tmp_path / "work"
     pipeline.build(SMALL, work / "site", work, base_url="https://jd.example.org/")
-    first = tree_digest(work / "site" / "pagefind")
-    entries = list((work / pipeline.SEARCH_CACHE).iterdir())
-    assert len(entries) == 1 and tree_digest(entries[0]) == first
+    first = _bundles(work / "site")
+    assert len(first) >= 3 and sorted(written) == sorted(first)
+    entries = {frozenset(tree_digest(entry).items()) for entry in (work / pipeline.SEARCH_CACHE).iterdir()}
+    assert entries == {frozenset(digest.items()) for digest in first.values()}
 
-    runs = []
-    real_run = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda site_dir: (runs.append(site_dir), real_run(site_dir)))
+    written.clear()
     pipeline.build(SMALL, work / "site", work, base_url="https://jd.example.org/")
-    assert runs == []  # nothing changed: taken from the cache, byte for byte
-    assert tree_digest(work / "site" / "pagefind") == first
+    assert written == []  # nothing changed: every bundle from the cache, byte for byte
+    assert _bundles(work / "site") == first
 
+    # One project's progress note (shown on its own page only) changes: only its bundle is written again.
     changed = tmp_path / "changed"
     shutil.copytree(SMALL, changed)
-    notes = changed / "2021-11" / "release.yaml"
-    notes.write_text(notes.read_text(encoding="utf-8") + "notes: 本期新增说明。\n", encoding="utf-8")
+    projects = changed / "2021-11" / "projects.csv"
+    rows = list(csv.reader(io.StringIO(projects.read_text(encoding="utf-8"))))
+    note = rows[0].index("进展情况")
+    rows[1][note] += "（已复工）"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    projects.write_text(out.getvalue(), encoding="utf-8")
     pipeline.build(changed, work / "site", work, base_url="https://jd.example.org/")
-    assert len(runs) == 1  # a page changed: the index is built again
-    assert len(list((work / pipeline.SEARCH_CACHE).iterdir())) == 1  # only the latest is kept
+    after = _bundles(work / "site")
+    assert len(written) == 1 and after.keys() == first.keys()
+    assert [name for name in first if first[name] != after[name]] == written
+    assert len(list((work / pipeline.SEARCH_CACHE).iterdir())) == len(first)  # the replaced entry is gone

@@ -31,10 +31,22 @@ function segment(query) {
   return words;
 }
 
+// The index comes in bundles of a few thousand pages (pagefind/, pagefind-2/, …), named by the
+// page; the first is loaded and the others merged into it.
+function bundles() {
+  const named = document.querySelector('meta[name="portal-search-bundles"]')?.content ?? "";
+  const names = named.split(/\s+/).filter((name) => /^pagefind(-[0-9]+)?$/.test(name));
+  return names.length ? names : ["pagefind"];
+}
+
 async function loadPagefind() {
   if (!pagefind) {
-    pagefind = await import(new URL("../../pagefind/pagefind.js", import.meta.url).href);
-    await pagefind.init();
+    const [first, ...others] = bundles().map((name) => new URL(`../../${name}/`, import.meta.url).href);
+    const engine = await import(`${first}pagefind.js`);
+    await engine.init();
+    // Same result URLs from every bundle: root-relative, as the first one gives them.
+    for (const other of others) await engine.mergeIndex(other, { baseUrl: "/" });
+    pagefind = engine;
   }
   return pagefind;
 }
