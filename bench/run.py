@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -35,6 +36,7 @@ MB = 1024 * 1024
 
 def run_measured(kind: str, first: Path, second: Path) -> dict:
     """One run of measure.py; adds the wall time of the whole process (interpreter start included)."""
+    os.sync()  # nothing the previous run wrote is still being flushed while this one runs
     cpu_before = _children_cpu()
     began = time.perf_counter()
     done = subprocess.run(
@@ -68,17 +70,33 @@ def bare_config(work: Path) -> Path:
     return path
 
 
-# What the portal adds to mkdocs' output after mkdocs (the search index, the checksum list).
-AFTER_MKDOCS = ("pagefind/", "SHA256SUMS")
+# What the portal adds to mkdocs' output (the search bundles pagefind/, pagefind-2/…, the checksum list).
+ADDED_TO_MKDOCS = re.compile(r"(pagefind(-\d+)?/|SHA256SUMS$)")
 
 
 def file_names(folder: Path) -> list[str]:
     names = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    return sorted(name for name in names if not name.startswith(AFTER_MKDOCS))
+    return sorted(name for name in names if not ADDED_TO_MKDOCS.match(name))
+
+
+def set_aside(work: Path) -> None:
+    """Move the last run's folder out of the way; it is deleted after the runs (`empty_trash`).
+
+    Deleting thousands of files just before a measured build would have the disk still busy
+    with the deletion while the build writes, which costs the build time that is not its own.
+    """
+    if work.exists():
+        trash = work.parent / ".trash"
+        trash.mkdir(exist_ok=True)
+        os.rename(work, trash / f"{work.name}-{time.time_ns()}")
+
+
+def empty_trash(base: Path) -> None:
+    shutil.rmtree(base / ".trash", ignore_errors=True)
 
 
 def one_run(root: Path, work: Path) -> dict:
-    shutil.rmtree(work, ignore_errors=True)
+    set_aside(work)
     work.mkdir(parents=True)
     bare_site = work / "bare-site"
     # Each build is paired with mkdocs alone in the same state: into an empty folder after the cold
@@ -236,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, (root, scale) in roots.items():
         load_before = os.getloadavg()
         runs = [one_run(root, args.work / f"work-{scale or 'root'}") for _ in range(args.runs)]
+        empty_trash(args.work)
         summary = summarise(runs)
         if scale:
             summaries[scale] = summary
