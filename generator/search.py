@@ -105,11 +105,15 @@ class _Service:
         self._reader.start()
 
     def _read(self) -> None:
-        pending = b""
+        parts: list[bytes] = []  # of the message not yet complete: joined once, however large it is
         try:
-            while chunk := self.process.stdout.read(1 << 16):  # unbuffered: whatever has arrived
-                pending += chunk
-                *messages, pending = pending.split(b",")
+            while chunk := self.process.stdout.read(1 << 20):  # unbuffered: whatever has arrived
+                if b"," not in chunk:
+                    parts.append(chunk)
+                    continue
+                first, *others = chunk.split(b",")
+                messages = [b"".join([*parts, first]), *others[:-1]]
+                parts = [others[-1]]
                 for message in messages:
                     response = json.loads(base64.b64decode(message))
                     with self._arrived:
@@ -248,15 +252,24 @@ class SearchIndex:
     def _write(self, shard: _Shard) -> None:
         try:
             service = shard.service
-            service.wait(shard.last_added)  # every page indexed before the bundle is written
+            service.wait(shard.last_added)  # every page indexed before the bundle is made
+            # The bundle's bytes come back in the response and are written here: Pagefind's own
+            # WriteFiles answers before its last files are on disk, so ending the process then
+            # can leave them empty.
+            bundle = service.wait(service.send({"type": "GetFiles", "index_id": shard.index_id}))["files"]
+            service.close()
             partial = self.cache_dir / f".partial-{shard.key}"
             shutil.rmtree(partial, ignore_errors=True)
-            service.wait(service.send({"type": "WriteFiles", "index_id": shard.index_id, "output_path": str(partial)}))
-            service.close()
-            if not (partial / "pagefind.js").is_file():
-                raise BuildFailed(f"生成搜索索引失败：{partial} 中没有 pagefind.js")
-            for name in UNUSED_FILES:
-                (partial / name).unlink(missing_ok=True)
+            for file in bundle:
+                path = partial / file["path"]
+                if Path(file["path"]).is_absolute() or ".." in Path(file["path"]).parts:
+                    raise BuildFailed(f"生成搜索索引失败：Pagefind 给出了 {file['path']!r}")
+                if path.name in UNUSED_FILES:
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(base64.b64decode(file["content"]))
+            if not (partial / "pagefind.js").is_file() or not (partial / "pagefind-entry.json").stat().st_size:
+                raise BuildFailed(f"生成搜索索引失败：{partial} 不完整")
             entry = self.cache_dir / shard.key
             shutil.rmtree(entry, ignore_errors=True)
             os.replace(partial, entry)  # a cache entry is whole or absent

@@ -4,6 +4,7 @@ and no page but the search page loads any search bytes."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 import subprocess
 import threading
@@ -188,6 +189,9 @@ def test_pages_are_split_into_bundles_that_together_hold_every_page(sharded, tmp
         and bundles[1:] == [f"pagefind-{n}" for n in range(2, len(bundles) + 1)]
     )
     assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == sorted(bundles)
+    for name in bundles:  # every bundle whole: its entry readable, no file left empty
+        assert json.loads((site / name / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+        assert all(path.stat().st_size > 0 for path in (site / name).rglob("*") if path.is_file())
     parts = [_fragments(site / name) for name in bundles]
     assert all(0 < len(part) <= 4 for part in parts)
     assert sum(len(part) for part in parts) == len(set().union(*parts))  # no page in two bundles
