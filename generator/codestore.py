@@ -105,6 +105,8 @@ class PendingCodes:
                 drawn += [item for future in self._svg_futures for item in future.result()]
                 symbols = [(code_id, symbol) for code_id, symbol, _ in drawn]
                 self._png_futures = [self._pool.submit(_draw_pngs, batch, True) for batch in _batches(symbols)]
+                # Nothing more is submitted: each worker ends, and frees its memory, once it is done.
+                self._pool.shutdown(wait=False)
             self._drawn = drawn
             self.missing = []
         return {code_id: image.svg for code_id, image in self.images.items()} | {

@@ -57,3 +57,14 @@ def test_a_damaged_or_foreign_cache_is_rendered_again(tmp_path, damage):
     pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url=BASE)
     assert _content(tmp_path) == before
     assert pagecache.load(tmp_path / pipeline.PAGE_CACHE, "x") is None  # rewritten with the real key
+
+
+def test_a_cache_cut_short_is_rendered_again(tmp_path):
+    pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url=BASE)
+    before = _content(tmp_path)
+    cache = tmp_path / pipeline.PAGE_CACHE
+    whole = cache.read_bytes()
+    cache.write_bytes(whole[: len(whole) // 2] + whole[-20:])  # the table's offset kept, the files cut
+    pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url=BASE)
+    assert _content(tmp_path) == before
+    assert cache.read_bytes() == whole
