@@ -83,7 +83,7 @@ def _release_sources():
 
     class ReleaseSources(BasePlugin):
         def on_page_content(self, html, *, page, config, files):
-            page.markdown = None
+            page.markdown = ""  # not None: mkdocs reads None as "not read yet" and gives no title
             return html
 
     return ReleaseSources()
