@@ -56,6 +56,7 @@ UNUSED_FILES = (
 )
 TIMEOUT_SECONDS = 600
 DEFAULT_SHARD_PAGES = 2000
+PAGEFIND_NICENESS = 10
 
 
 def pagefind_executable() -> Path:
@@ -74,10 +75,6 @@ def bundle_name(number: int) -> str:
     return OUTPUT_SUBDIR if number == 0 else f"{OUTPUT_SUBDIR}-{number + 1}"
 
 
-def _yield_to_mkdocs() -> None:
-    os.nice(10)  # mkdocs, on the critical path, keeps its core; Pagefind takes what is left
-
-
 class _Service:
     """One `pagefind --service` process: requests written to it, its responses gathered by a thread."""
 
@@ -86,17 +83,20 @@ class _Service:
         env = {key: value for key, value in os.environ.items() if not key.startswith("PAGEFIND_")}
         self._stderr = tempfile.TemporaryFile()
         try:
+            # mkdocs, which the build waits for, keeps its core; Pagefind takes what is left. `nice`
+            # rather than a preexec_fn: this process has threads, and a preexec_fn may then deadlock.
+            lower = ["nice", "-n", str(PAGEFIND_NICENESS)] if shutil.which("nice") else []
             self.process = subprocess.Popen(
-                [str(pagefind_executable()), "--service"],
+                [*lower, str(pagefind_executable()), "--service"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,
                 env=env,
                 bufsize=0,  # each request reaches Pagefind as soon as it is written
-                preexec_fn=_yield_to_mkdocs,
             )
         except OSError as exc:
             raise BuildFailed(f"无法启动 Pagefind：{exc}") from exc
+
         self.responses: dict[int | None, dict] = {}
         self._ended = False
         self._next_id = 0
