@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -186,7 +186,7 @@ class _Shard:
     last_added: int = 0
     key: str = ""
     writer: threading.Thread | None = None
-    failure: list[BaseException] = field(default_factory=list)
+    failure: BaseException | None = None  # what stopped its writer, raised by finish()
 
 
 class SearchIndex:
@@ -203,15 +203,16 @@ class SearchIndex:
         self.shard_pages = shard_pages
         self.shards: list[_Shard] = []
         self._sealed = False
+        # What every bundle's key starts from: this indexing code, Pagefind's version, its settings.
+        self._key_basis = hashlib.sha256(Path(__file__).read_bytes())
+        self._key_basis.update(f"{version('pagefind-bin-extended')}\n{json.dumps(INDEX_CONFIG)}\n".encode())
 
     def add(self, url: str, document: str) -> None:
         """Index one page, given as the HTML document Pagefind is to read."""
         if self._sealed:
             raise BuildFailed(f"生成搜索索引失败：索引已完成后又收到页面 {url}")
         if not self.shards or self.shards[-1].key:
-            digest = hashlib.sha256(Path(__file__).read_bytes())
-            digest.update(f"{version('pagefind-bin-extended')}\n{json.dumps(INDEX_CONFIG)}\n".encode())
-            self.shards.append(_Shard(bundle_name(len(self.shards)), digest))
+            self.shards.append(_Shard(bundle_name(len(self.shards)), self._key_basis.copy()))
         shard = self.shards[-1]
         if shard.service is None:
             shard.service = _Service()
@@ -274,7 +275,7 @@ class SearchIndex:
             shutil.rmtree(entry, ignore_errors=True)
             os.replace(partial, entry)  # a cache entry is whole or absent
         except BaseException as exc:  # noqa: BLE001 — handed to finish(), which raises it
-            shard.failure.append(exc)
+            shard.failure = exc
 
     def finish(self, site_dir: Path) -> list[str]:
         """Wait for every bundle, put each into `site_dir`, keep only these in the cache; their names."""
@@ -284,8 +285,8 @@ class SearchIndex:
             if shard.writer is not None:
                 shard.writer.join()
                 shard.writer = None
-                if shard.failure:
-                    raise shard.failure[0]
+                if shard.failure is not None:
+                    raise shard.failure
             shard.service = None
             _copy_tree(self.cache_dir / shard.key, site_dir / shard.name)
         keep = {shard.key for shard in self.shards}
