@@ -30,6 +30,9 @@ import yaml
 
 from scaled import REPO, scaled_root
 
+from generator import site
+from generator.settings import load_settings
+
 MEASURE = Path(__file__).resolve().parent / "measure.py"
 MB = 1024 * 1024
 
@@ -59,19 +62,15 @@ def _children_cpu() -> float:
 
 
 def bare_config(work: Path) -> Path:
-    """The project's mkdocs.yml pointed at the generated content/: mkdocs itself, nothing of ours around it."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(work / "content")
-    config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
-    config["site_url"] = "https://jd.example.org/"
-    config.setdefault("extra", {})["sample_data"] = True  # as the portal sets it for sample data
+    """The mkdocs configuration the portal builds `work` with: mkdocs itself, nothing of ours around it."""
+    config = site.mkdocs_config(load_settings(work), work / "bare-site")
     path = work / "bare-mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 
 
 # What the portal adds to mkdocs' output (the search bundles pagefind/, pagefind-2/…, the checksum list).
-ADDED_TO_MKDOCS = re.compile(r"(pagefind(-\d+)?/|SHA256SUMS$)")
+ADDED_TO_MKDOCS = re.compile(r"(pagefind(-\d+)?/|SHA256SUMS$|\.portal-site\.json$)")
 
 
 def file_names(folder: Path) -> list[str]:

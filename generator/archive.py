@@ -8,6 +8,7 @@ id that appears again replaces the earlier text, which stays readable.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from .model import (
     Archive,
@@ -20,17 +21,22 @@ from .model import (
     QrCode,
     Release,
 )
+from .register import RegisteredCode
 
 
-def build_archive(releases: tuple[Release, ...], is_sample: bool) -> Archive:
+def build_archive(
+    releases: tuple[Release, ...], is_sample: bool, register: Mapping[str, RegisteredCode] | None = None
+) -> Archive:
+    """`register`: the codes published before, which keep their first spelling and their pages."""
+    register = register or {}
     newest = releases[-1].release_id
-    codes = _code_records(releases, newest)
+    codes = _code_records(releases, newest, register)
     codes_by_project: dict[str, list[CodeRecord]] = defaultdict(list)
     for code in codes:
         codes_by_project[code.project_id.casefold()].append(code)
     return Archive(
         releases=releases,
-        projects=_project_records(releases, newest, codes_by_project),
+        projects=_project_records(releases, newest, codes_by_project, register),
         codes=codes,
         bulletins=_bulletin_records(releases),
         is_sample=is_sample,
@@ -38,24 +44,31 @@ def build_archive(releases: tuple[Release, ...], is_sample: bool) -> Archive:
 
 
 def _project_records(
-    releases: tuple[Release, ...], newest: str, codes_by_project: dict[str, list[CodeRecord]]
+    releases: tuple[Release, ...],
+    newest: str,
+    codes_by_project: dict[str, list[CodeRecord]],
+    register: Mapping[str, RegisteredCode],
 ) -> tuple[ProjectRecord, ...]:
     latest: dict[str, tuple[Project, str]] = {}
     first: dict[str, str] = {}
     history: dict[str, list[ProgressPoint]] = defaultdict(list)
+    # A registered code's project whose releases have all left the data root: its last
+    # published record, kept by the register, is what its page shows.
+    for known in sorted(register.values(), key=lambda c: (c.last_release, c.code_id.casefold())):
+        if known.project is not None:
+            latest[known.project.key] = (known.project, known.last_release or known.first_release)
+            first.setdefault(known.project.key, known.first_release)
+    for key, (project, release_id) in latest.items():
+        history[key].append(_snapshot(project, release_id))
+    from_register = set(latest)
     for release in releases:
         for project in release.projects:
+            if project.key in from_register:  # the data root has the project after all
+                from_register.discard(project.key)
+                del latest[project.key], first[project.key], history[project.key]
             latest[project.key] = (project, release.release_id)
             first.setdefault(project.key, release.release_id)
-            history[project.key].append(
-                ProgressPoint(
-                    date=project.updated,
-                    progress=project.progress,
-                    completed_investment=project.completed_investment,
-                    note=project.progress_note,
-                    source=release.release_id,
-                )
-            )
+            history[project.key].append(_snapshot(project, release.release_id))
         for report in release.progress:
             history[report.project_id.casefold()].append(
                 ProgressPoint(
@@ -82,6 +95,16 @@ def _project_records(
     return tuple(records)
 
 
+def _snapshot(project: Project, release_id: str) -> ProgressPoint:
+    return ProgressPoint(
+        date=project.updated,
+        progress=project.progress,
+        completed_investment=project.completed_investment,
+        note=project.progress_note,
+        source=release_id,
+    )
+
+
 def _dedupe_history(points: list[ProgressPoint]) -> tuple[ProgressPoint, ...]:
     """One point per date: a later release's report of the same day replaces the earlier one."""
     by_date = {}
@@ -90,10 +113,17 @@ def _dedupe_history(points: list[ProgressPoint]) -> tuple[ProgressPoint, ...]:
     return tuple(by_date[d] for d in sorted(by_date))
 
 
-def _code_records(releases: tuple[Release, ...], newest: str) -> tuple[CodeRecord, ...]:
-    spelling = {p.key: p.project_id for r in releases for p in r.projects}
+def _code_records(
+    releases: tuple[Release, ...], newest: str, register: Mapping[str, RegisteredCode]
+) -> tuple[CodeRecord, ...]:
+    spelling = {c.project.key: c.project.project_id for c in register.values() if c.project is not None}
+    spelling.update({p.key: p.project_id for r in releases for p in r.projects})
     latest: dict[str, tuple[QrCode, str]] = {}
     first: dict[str, str] = {}
+    for key, known in register.items():
+        # Listed by no release of the data root: rebuilt from the register alone.
+        latest[key] = (QrCode(known.code_id, known.project_id, known.label), known.last_release or known.first_release)
+        first[key] = known.first_release
     for release in releases:
         for code in release.codes:
             latest[code.key] = (code, release.release_id)
@@ -101,9 +131,11 @@ def _code_records(releases: tuple[Release, ...], newest: str) -> tuple[CodeRecor
     records = []
     for key in sorted(latest):
         code, last_release = latest[key]
+        known = register.get(key)
         records.append(
             CodeRecord(
-                code_id=code.code_id,
+                # The spelling it was first published under is its URL for ever.
+                code_id=known.code_id if known else code.code_id,
                 project_id=spelling.get(code.project_id.casefold(), code.project_id),
                 label=code.label,
                 first_release=first[key],

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import jinja2
 
+from . import resources
 from .model import Archive, Bulletin, Project, Release
 from .render import format_amount, format_date, format_percent
 
-REPORT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "report"
+REPORT_TEMPLATES_DIR = resources.TEMPLATES_DIR / "report"
 
 # The fields a reader of the site follows from month to month, in the order the report lists them.
 TRACKED_FIELDS: tuple[tuple[str, str], ...] = (

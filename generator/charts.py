@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
+from . import resources
 from .feeds import xml_environment
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "charts"
+TEMPLATES_DIR = resources.TEMPLATES_DIR / "charts"
 WIDTH = 640
 BAR_HEIGHT = 20
 GAP = 8

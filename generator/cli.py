@@ -10,16 +10,29 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import changes, manifest, pipeline
-from .problems import BuildFailed, ExportInvalid, PortalError, Problem
+from .problems import (
+    BuildFailed,
+    ExportInvalid,
+    PartlyPublished,
+    PortalError,
+    Problem,
+    SettingsInvalid,
+    UsageRefused,
+)
+from .rollback import rollback
+from .settings import load_settings, new_site_folder
 from .signkit import make_kit
 from .signs import DEFAULT_FONT
 
 EXAMPLES = {
+    "new": "例：portal new /srv/jd   （然后：cd /srv/jd，把每月导出放进 data/，运行 portal build）",
     "validate": "例：portal validate data/sample --strict",
-    "build": "例：portal build data/sample --out site --base-url https://jd.example.org/",
+    "build": "例：portal build   （在站点目录中）；或 portal build data/sample --out site --base-url https://jd.example.org/",
     "signs": "例：portal signs data/sample --out signs --only-new --base-url https://jd.example.org/",
     "verify": "例：portal verify site --work .",
+    "rollback": "例：portal rollback   （在站点目录中：换回上一次发布的网站及其登记册）",
 }
+ISSUE_URL_HINT = "请把这条消息和所用的命令告诉本工具的维护者。"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,20 +50,33 @@ def _parser() -> argparse.ArgumentParser:
             epilog=EXAMPLES[name],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        if name == "verify":
+        if name in ("verify", "new", "rollback"):
             return sub
-        sub.add_argument("data_root", type=Path, metavar="DATA_ROOT", help="数据目录：每期一个 YYYY-MM 文件夹")
+        sub.add_argument(
+            "data_root",
+            type=Path,
+            nargs="?",
+            metavar="DATA_ROOT",
+            help="数据目录：每期一个 YYYY-MM 文件夹（默认取站点目录 mkdocs.yml 的 extra.data_root）",
+        )
         sub.add_argument("--strict", action="store_true", help="有警告也视为不通过")
         return sub
+
+    new = command("new", "新建站点目录：带注释的 mkdocs.yml 与空的 data/")
+    new.add_argument("folder", type=Path, metavar="DIR", help="新站点目录（不存在或为空）")
 
     validate = command("validate", "校验导出数据，列出所有问题，不生成网站")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     validate.add_argument("--work", type=Path, default=Path("."), help="工作目录（含 qr/register.csv），默认当前目录")
 
     build = command("build", "校验导出数据并生成网站：content/、qr/ 与 SITE_DIR")
-    build.add_argument("--out", type=Path, required=True, metavar="SITE_DIR", help="网站输出目录")
+    build.add_argument(
+        "--out", type=Path, metavar="SITE_DIR", help="网站输出目录（默认取 mkdocs.yml 的 site_dir，通常是 site/）"
+    )
     build.add_argument("--base-url", help="网站地址（二维码中的网址以此开头），默认取 mkdocs.yml 的 site_url")
-    build.add_argument("--work", type=Path, default=Path("."), help="content/ 与 qr/ 所在的工作目录，默认当前目录")
+    build.add_argument(
+        "--work", type=Path, default=Path("."), help="站点目录（工作目录：mkdocs.yml、content/、qr/），默认当前目录"
+    )
 
     signs = command("signs", "生成标牌制作文件包：每个二维码的原大母版（SVG、PDF）、A4 校样与清单 manifest.csv")
     signs.add_argument("--out", type=Path, required=True, metavar="DIR", help="文件包输出目录（空目录或上次的文件包）")
@@ -66,22 +92,49 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--work", type=Path, help="工作目录：用其中的 qr/register.csv 核对二维码（默认用网站中发布的副本）"
     )
+
+    rollback = command("rollback", "换回上一次发布的网站，连同其二维码登记册")
+    rollback.add_argument("--out", type=Path, metavar="SITE_DIR", help="网站目录（默认取 mkdocs.yml 的 site_dir）")
+    rollback.add_argument("--work", type=Path, default=Path("."), help="站点目录，默认当前目录")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Every path is made absolute once, here, before anything runs.
+    for name in ("data_root", "out", "work", "site_dir", "folder", "font"):
+        if getattr(args, name, None) is not None:
+            setattr(args, name, Path(getattr(args, name)).expanduser().absolute())
+    commands = {
+        "new": _new,
+        "validate": _validate,
+        "build": _build,
+        "signs": _signs,
+        "verify": _verify,
+        "rollback": _rollback,
+    }
     try:
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "signs":
-            return _signs(args)
-        if args.command == "verify":
-            return _verify(args)
-        return _build(args)
+        return commands[args.command](args)
     except KeyboardInterrupt:
         print("已中断：已发布的网站保持不变。", file=sys.stderr)
         return 1
+    except UsageRefused as exc:
+        print(f"{exc}\n未改动任何文件。", file=sys.stderr)
+        return 2
+    except SettingsInvalid as exc:
+        print(f"设置有误：{exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug of ours, not bad input: one line, and what to do
+        print(f"内部错误（{type(exc).__name__}: {exc}），已发布的网站保持不变。{ISSUE_URL_HINT}", file=sys.stderr)
+        return 1
+
+
+def _new(args: argparse.Namespace) -> int:
+    created = new_site_folder(args.folder)
+    print(
+        f"已新建站点目录 {created}：请编辑 {created / 'mkdocs.yml'}，把每月导出放进 {created / 'data'}/，然后在该目录中运行 portal build。"
+    )
+    return 0
 
 
 def _print_problems(problems: tuple[Problem, ...]) -> None:
@@ -102,7 +155,8 @@ def _refuse_export(exc: ExportInvalid, consequence: str) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    checked = pipeline.check_export(args.data_root, args.work / "qr" / pipeline.REGISTER_NAME)
+    settings = load_settings(args.work, args.data_root)
+    checked = pipeline.check_export(settings.data_root, settings.register_path, is_sample=settings.sample_data)
     valid = checked.is_valid(args.strict)
     if args.format == "json":
         json.dump(
@@ -142,28 +196,31 @@ def _build(args: argparse.Namespace) -> int:
     def progress(step: str) -> None:
         print(step, file=sys.stderr, flush=True)
 
+    settings = load_settings(args.work, args.data_root, args.out, args.base_url)
+    out = settings.site_dir
     try:
-        report = pipeline.build(
-            args.data_root, args.out, args.work, base_url=args.base_url, strict=args.strict, progress=progress
-        )
+        report = pipeline.build_site(settings, strict=args.strict, progress=progress)
     except ExportInvalid as exc:
-        return _refuse_export(exc, f"未发布任何内容，{args.out} 保持不变。")
+        return _refuse_export(exc, f"未发布任何内容，{out} 保持不变。")
+    except PartlyPublished as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except BuildFailed as exc:
-        print(f"{exc}\n未发布任何内容，{args.out} 保持不变。", file=sys.stderr)
+        print(f"{exc}\n未发布任何内容，{out} 保持不变。", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, permissions: the staged build is gone, the site untouched
-        print(f"写入时出错：{exc}\n未发布任何内容，{args.out} 保持不变。", file=sys.stderr)
+        print(f"写入时出错：{exc}\n未发布任何内容，{out} 保持不变。", file=sys.stderr)
         return 1
     _print_problems(report.problems)
     archive = report.archive
     print()
-    print(changes.render_report_text(report.changes, report.code_base_url, args.work / "qr", args.out), end="")
+    print(changes.render_report_text(report.changes, report.code_base_url, settings.qr_dir, out), end="")
     print()
     print(
         f"已发布 {archive.newest.release_id} 期：{sum(r.is_current for r in archive.projects)} 个项目、"
         f"{sum(c.is_current for c in archive.codes)} 个二维码、{len(archive.bulletins)} 批通报，"
         f"共 {report.pages} 个页面、{report.files} 个文件（清单 SHA256SUMS）；"
-        f"用时 {time.perf_counter() - started:.1f} 秒；网站在 {args.out}/（本期更新：{args.out}/changes/）"
+        f"用时 {time.perf_counter() - started:.1f} 秒；网站在 {out}/（本期更新：{out}/changes/）"
     )
     return 0
 
@@ -183,6 +240,8 @@ def _signs(args: argparse.Namespace) -> int:
         )
     except ExportInvalid as exc:
         return _refuse_export(exc, "未生成任何标牌文件。")
+    except UsageRefused:
+        raise
     except PortalError as exc:
         print(f"{exc}\n未生成任何标牌文件。", file=sys.stderr)
         return 1
@@ -207,6 +266,17 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"核对未通过：{len(problems)} 个问题（已核对 {files} 个文件、{codes} 个二维码）。", file=sys.stderr)
         return 1
     print(f"核对通过：{files} 个文件与 SHA256SUMS 一致，{codes} 个二维码都有页面。")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    settings = load_settings(args.work, site_dir=args.out)
+    try:
+        restored = rollback(settings)
+    except BuildFailed as exc:
+        print(f"{exc}\n未改动任何文件。", file=sys.stderr)
+        return 1
+    print(f"已换回上一次发布的网站（{restored}）：{settings.site_dir}，登记册 {settings.register_path} 随之换回。")
     return 0
 
 

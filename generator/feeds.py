@@ -16,12 +16,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from . import resources
 from .facets import Facet, FacetValue
 from .markup import render_restricted_markdown
 from .model import Archive, BulletinRecord, Case
 from .render import SiteInfo, id_path
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "feeds"
+TEMPLATES_DIR = resources.TEMPLATES_DIR / "feeds"
 MAX_ENTRIES = 50  # the newest; the archive pages and downloads hold the rest
 FEED_FACETS = ("region", "category")
 # Characters XML 1.0 cannot hold at all, even escaped: dropped from feed text.

@@ -7,16 +7,15 @@ compare one saved page with its line.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 from pathlib import Path
 
-from . import fields
+from .register import parse_register
 from .problems import Problem, error
 
 MANIFEST_NAME = "SHA256SUMS"
+SITE_MARKER = ".portal-site.json"  # outdir.py writes and checks it
 SITE_REGISTER = "qr/register.csv"  # the copy of the code register the site publishes
 
 
@@ -26,7 +25,7 @@ def _site_files(root: Path) -> list[str]:
     for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
             rel_path = Path(dirpath, name).relative_to(root).as_posix()
-            if rel_path != MANIFEST_NAME:
+            if rel_path not in (MANIFEST_NAME, SITE_MARKER):  # the marker names the manifest's hash
                 found.append(rel_path)
     return sorted(found, key=lambda p: p.encode("utf-8"))
 
@@ -49,11 +48,11 @@ def render_manifest(root: Path) -> str:
     return "".join(lines)
 
 
-def write_manifest(root: Path) -> int:
-    """Write `SHA256SUMS` into a built (staged, unpublished) site; return how many files it lists."""
+def write_manifest(root: Path) -> str:
+    """Write `SHA256SUMS` into a built (staged, unpublished) site; return its text."""
     text = render_manifest(root)
     (root / MANIFEST_NAME).write_text(text, encoding="utf-8", newline="\n")
-    return text.count("\n")
+    return text
 
 
 def verify_site(site_dir: Path, register_path: Path | None = None) -> tuple[tuple[Problem, ...], int, int]:
@@ -98,10 +97,6 @@ def _registered_codes(path: Path, problems: list[Problem]) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(error(str(path), f"无法读取二维码登记册：{exc}"))
         return []
-    codes = []
-    for number, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
-        try:
-            codes.append(fields.parse_id(row.get("code_id")))
-        except fields.FieldError as exc:
-            problems.append(error(str(path), f"二维码登记册已损坏：应为{exc.expected}", row=number))
-    return codes
+    codes, register_problems = parse_register(text, str(path))
+    problems.extend(register_problems)
+    return [code.code_id for code in codes.values()]

@@ -23,22 +23,22 @@ from pathlib import Path
 
 import jinja2
 
-from . import site
+from . import resources
+from .settings import load_settings
 
-DEPLOY_DIR = site.PROJECT_DIR / "deploy" / "nginx"
 NGINX = "/usr/sbin/nginx"
 # Paths and names go into the configuration unquoted: keep them to characters nginx reads as one word.
 _PLAIN = re.compile(r"[A-Za-z0-9_./:\[\]*-]+")
 
 
-def content_security_policy() -> str:
-    """The site's policy from mkdocs.yml `extra`, as one line."""
-    return " ".join(site.configured_extra()["content_security_policy"].split())
+def content_security_policy(work_dir: Path | None = None) -> str:
+    """The site folder's policy (mkdocs.yml `extra`, the current folder's by default), as one line."""
+    return load_settings(work_dir or Path.cwd()).content_security_policy
 
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(DEPLOY_DIR),
+        loader=jinja2.FileSystemLoader(resources.TEMPLATES_DIR),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -55,7 +55,7 @@ def _plain(value: str) -> str:
 def render_server_config(root: Path | str, listen: str, server_name: str) -> str:
     return (
         _environment()
-        .get_template("portal.conf.j2")
+        .get_template("nginx.conf.j2")
         .render(
             root=_plain(str(root)),
             listen=_plain(listen),
@@ -69,7 +69,7 @@ def render_standalone_config(server_conf: Path, prefix: Path) -> str:
     user = pwd.getpwuid(os.geteuid()).pw_name if os.geteuid() == 0 else ""
     return (
         _environment()
-        .get_template("standalone.conf.j2")
+        .get_template("nginx-standalone.conf.j2")
         .render(server_conf=_plain(str(server_conf)), prefix=_plain(str(prefix)), user=user)
     )
 

@@ -1,7 +1,7 @@
 """The rendered pages of the last build, reused when nothing they are made from has changed.
 
 The pages are a function of the data root's files, the generator's code, the
-page templates, mkdocs.yml and the libraries that format text. The cache is
+page templates, the site folder's settings and the libraries that format text. The cache is
 keyed by the sha256 of all of those bytes, never by a file time: the same
 inputs give the same pages, so a rebuild with nothing changed takes them from
 here instead of rendering them again, and any change to any input misses.
@@ -16,8 +16,9 @@ import os
 from importlib.metadata import version
 from pathlib import Path
 
+from . import resources
+
 GENERATOR_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = GENERATOR_DIR.parent
 CACHE_FORMAT = 2
 # Libraries whose output is part of a page (templates, escaping, restricted Markdown).
 LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown")
@@ -28,13 +29,12 @@ def inputs_key(data_root: Path, settings: dict[str, str]) -> str:
     digest = hashlib.sha256(json.dumps({"format": CACHE_FORMAT, "settings": settings}, sort_keys=True).encode())
     for library in LIBRARIES:
         digest.update(f"{library}=={version(library)}\n".encode())
-    inputs = [("data", data_root), ("generator", GENERATOR_DIR), ("templates", PROJECT_DIR / "site_templates")]
+    inputs = [("data", data_root), ("generator", GENERATOR_DIR), ("templates", resources.TEMPLATES_DIR)]
     for label, root in inputs:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             data = path.read_bytes()
             digest.update(f"{label}/{path.relative_to(root).as_posix()}\n{len(data)}\n".encode())
             digest.update(data)
-    digest.update((PROJECT_DIR / "mkdocs.yml").read_bytes())
     return digest.hexdigest()
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import fcntl
 import gc
-import os
+import json
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, manifest, quality, site
+from . import changes, manifest, outdir, quality, site
 from . import codes as qr
 from . import pagecache, search
 from .archive import build_archive
@@ -27,17 +26,18 @@ from .changes import ChangeReport
 from .code_files import render_code_files
 from .codestore import PendingCodes
 from .model import Archive
-from .problems import BuildFailed, ExportInvalid, Problem
+from .problems import BuildFailed, ExportInvalid, PartlyPublished, Problem, UsageRefused
 from .readers import read_data_root
-from .register import read_register, render_register
+from .register import Register, parse_register, published_codes, read_register, render_register, write_register
+from .locks import build_lock
+from .settings import Settings, load_settings
 from .render import SiteInfo, make_environment, render_pages
 from .validate import validate_data_root
 from .writer import OutputTree, write_tree
 
 REGISTER_NAME = "register.csv"
+PENDING_NAME = ".portal-publishing"  # in the work folder while a swap's register is not yet written
 LOCK_NAME = ".portal-build.lock"
-CODE_CACHE = ".cache/qr"  # under the work folder: drawn QR images by content key (codestore.py)
-PAGE_CACHE = ".cache/pages.cache"  # the last build's pages with the key of their inputs (pagecache.py)
 
 Progress = Callable[[str], None]
 
@@ -46,6 +46,7 @@ Progress = Callable[[str], None]
 class CheckedExport:
     archive: Archive | None  # None when the export has errors
     problems: tuple[Problem, ...]
+    register: Register = field(default_factory=dict)  # the codes published before this run
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -73,8 +74,6 @@ class BuildReport:
     code_base_url: str = ""
 
 
-SEARCH_CACHE = ".cache/pagefind"  # under the work folder: the search bundles, by their pages' sha256 (search.py)
-
 # read, validate, render, codes, write, mkdocs, search, manifest, print, publish: the numbered progress lines.
 STEP_COUNT = 10
 
@@ -101,76 +100,99 @@ def _quiet(step: str) -> None:
     pass
 
 
-def check_export(data_root: Path, register_path: Path, progress: Progress | _Steps = _quiet) -> CheckedExport:
+def check_export(
+    data_root: Path, register_path: Path, progress: Progress | _Steps = _quiet, is_sample: bool = False
+) -> CheckedExport:
     steps = progress if isinstance(progress, _Steps) else _Steps(progress, 2)
     with steps("read", "读取导出数据"):
         raw = read_data_root(data_root)
         register, register_problems = read_register(register_path)
     with steps("validate", "校验导出数据"):
-        releases, problems = validate_data_root(raw, register)
+        releases, problems = validate_data_root(raw, published_codes(register))
         problems = tuple(register_problems) + problems
         if any(p.is_error for p in problems) or not releases:
             return CheckedExport(None, problems)
-        return CheckedExport(build_archive(releases, raw.is_sample), problems)
+        return CheckedExport(build_archive(releases, is_sample, register), problems, register)
 
 
 def build(
-    data_root: Path,
-    site_dir: Path,
+    data_root: Path | None,
+    site_dir: Path | None,
     work_dir: Path,
     base_url: str | None = None,
     strict: bool = False,
     progress: Progress = _quiet,
 ) -> BuildReport:
+    """Build the site folder `work_dir` (its settings; the arguments, when given, win over them)."""
+    return build_site(load_settings(work_dir, data_root, site_dir, base_url), strict, progress)
+
+
+def build_site(settings: Settings, strict: bool = False, progress: Progress = _quiet) -> BuildReport:
+    check_site_out(settings)
     try:
-        return _build(data_root, site_dir, work_dir, base_url, strict, progress)
+        return _build(settings, strict, progress)
     finally:
         gc.unfreeze()  # whatever happened: the next build (in tests, the same process) starts afresh
 
 
-def _build(
-    data_root: Path, site_dir: Path, work_dir: Path, base_url: str | None, strict: bool, progress: Progress
-) -> BuildReport:
+def check_site_out(settings: Settings) -> None:
+    """The output folder must be absent, empty, or a site this tool published: anything else is someone's."""
+    site_dir = settings.site_dir
+    outdir.refuse_unsafe(site_dir, settings.work_dir, settings.data_root)
+    if outdir.is_empty_dir(site_dir) or outdir.read_site_marker(site_dir) is not None:
+        return
+    # Published before sites were marked: accepted once if it verifies in full, then marked.
+    if (site_dir / manifest.MANIFEST_NAME).is_file() and not manifest.verify_site(site_dir)[0]:
+        return
+    raise UsageRefused(
+        f"--out {site_dir} 里已有文件，但不是本工具发布的网站（没有有效的 {outdir.SITE_MARKER}）："
+        "为免误删，请指定一个空目录、不存在的目录或本工具发布过的网站目录"
+    )
+
+
+def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
     steps = _Steps(progress, STEP_COUNT)
-    with _lock(data_root, work_dir):
-        register_path = work_dir / "qr" / REGISTER_NAME
-        checked = check_export(data_root, register_path, steps)
+    site_dir = settings.site_dir
+    with build_lock(settings):
+        _catch_up_register(settings)
+        checked = check_export(settings.data_root, settings.register_path, steps, settings.sample_data)
         if not checked.is_valid(strict):
             raise ExportInvalid(checked.problems)
+        _refuse_register_behind_site(settings, checked.register)
         remover = site.remove_previous(site_dir)  # runs while the new site is made
         archive = checked.archive
+        _refuse_codes_without_project(archive)
         # The archive lives until the end of the build: the cyclic collector need not scan its
         # millions of objects again at every collection (at 10× the sample that costs minutes).
         gc.freeze()
-        base_url = site.site_base_url(base_url)
+        base_url = settings.site_url
         code_base = qr.code_base_url(base_url)
-        extra = site.configured_extra()
-        register, _ = read_register(register_path)
+        register = checked.register
 
         code_ids = [code.code_id for code in archive.codes]
-        with PendingCodes(code_ids, code_base, work_dir / CODE_CACHE) as drawing:
+        with PendingCodes(code_ids, code_base, settings.code_cache) as drawing:
             # The missing codes are drawn on the other core while the pages render here.
             with steps("render", "生成页面"):
                 site_info = SiteInfo(
-                    archive.newest, archive.is_sample, code_base, base_url, extra.get("content_security_policy", "")
+                    archive.newest, archive.is_sample, code_base, base_url, settings.content_security_policy
                 )
                 reports = changes.change_reports(archive, {k: c.first_release for k, c in register.items()})
-                complaint_url = extra.get("complaint_url", "")
+                complaint_url = settings.complaint_url
                 # Besides the data root's bytes, pages show the change reports (which read the
                 # register) and the run's warnings: those go into the key as they are.
-                settings = {
+                key_settings = {
+                    "config": json.dumps(settings.mkdocs, sort_keys=True, default=str, ensure_ascii=False),
                     "base_url": base_url,
-                    "complaint_url": complaint_url,
                     "changes": "".join(changes.report_json(r, code_base) for r in reports),
                     "problems": "\n".join(str(p) for p in checked.problems),
                 }
-                content_key = pagecache.inputs_key(data_root, settings)
-                rendered = pagecache.load(work_dir / PAGE_CACHE, content_key)
+                content_key = pagecache.inputs_key(settings.data_root, key_settings)
+                rendered = pagecache.load(settings.page_cache, content_key)
                 if rendered is None:
                     rendered = _render_content(archive, site_info, checked.problems, reports, complaint_url)
-                    pagecache.store(work_dir / PAGE_CACHE, content_key, rendered)
+                    pagecache.store(settings.page_cache, content_key, rendered)
                 pages = sum(1 for rel_path in rendered if rel_path.endswith(".md"))
-                content = OutputTree(work_dir / "content")
+                content = OutputTree(settings.content_dir)
                 while rendered:  # each page held once: as text until it is added as bytes
                     rel_path, data = rendered.popitem()
                     content.add(rel_path, data)
@@ -178,7 +200,7 @@ def _build(
                 # The site's SVGs now; the print PNGs are drawn in the background while mkdocs runs.
                 for code_id, svg in drawing.svgs().items():
                     content.add(f"assets/qr/{code_id}.svg", svg)
-                register_text = render_register(archive.codes, register)
+                register_text = render_register(archive.codes, archive.projects, register)
                 content.add(manifest.SITE_REGISTER, register_text)
             with steps("write", "写入 content/"):
                 written = write_tree(content)[0]
@@ -187,39 +209,56 @@ def _build(
             staged = site.staging_dir(site_dir)
             shutil.rmtree(staged, ignore_errors=True)  # what an interrupted build left behind
             try:
-                shard_pages = extra.get("search_shard_pages", search.DEFAULT_SHARD_PAGES)
-                with search.SearchIndex(work_dir / SEARCH_CACHE, shard_pages) as index:
+                with search.SearchIndex(settings.search_cache, settings.search_shard_pages) as index:
                     # Pagefind indexes each page on the other core as soon as mkdocs has converted it.
                     with steps("mkdocs", "构建站点（mkdocs，同时编制搜索索引）"):
                         site.run_mkdocs(
-                            work_dir / "content",
+                            settings,
                             staged,
-                            base_url,
-                            archive.is_sample,
                             archive.newest.published,
                             plugins={"portal-search": search.indexing_plugin(index)},
                         )
                     with steps("search", "写入搜索索引（Pagefind）"):
                         index.finish(staged)
-                with steps("manifest", "计算校验和 SHA256SUMS"):
-                    files = manifest.write_manifest(staged)
+                with steps("manifest", "计算校验和 SHA256SUMS，核对每个二维码都有页面"):
+                    manifest_text = manifest.write_manifest(staged)
+                    files = manifest_text.count("\n")
+                    # verify's check, on the staged site: no registered code may lose its page.
+                    missing, _, _ = manifest.verify_site(staged)
+                    if missing:
+                        raise BuildFailed("暂存的网站未通过核对：\n" + "\n".join(str(p) for p in missing))
+                    (staged / outdir.SITE_MARKER).write_text(
+                        outdir.site_marker(manifest_text, register_text), encoding="utf-8"
+                    )
                 with steps("print", "准备印刷用二维码 qr/"):
                     images = drawing.result()
                     drawing.prune()
-                    printed = OutputTree(work_dir / "qr")
+                    printed = OutputTree(settings.qr_dir)
                     for code in archive.codes:
                         printed.add(f"{code.code_id}.svg", images[code.code_id].svg)
                         printed.add(f"{code.code_id}.png", images[code.code_id].png)
-                    printed.add(REGISTER_NAME, register_text)
+                    # Before the swap: a code's images never change, and a sign maker must find
+                    # every published code's images the moment its page is live.
+                    written += write_tree(printed, keep=("README.md", REGISTER_NAME))[0]
             except BaseException:
                 shutil.rmtree(staged, ignore_errors=True)
                 raise
         with steps("publish", f"发布到 {site_dir}"):
             remover.join()
+            # Said before the swap: should this process die between the swap and the register's
+            # write, the next build here knows the published register is this folder's own.
+            pending = settings.work_dir / PENDING_NAME
+            pending.write_text(outdir.sha256_text(register_text), encoding="utf-8")
             site.publish(staged, site_dir)
-            # The register and the printable codes follow the site: the register never names a
-            # code that was not published.
-            written += write_tree(printed, keep=("README.md",))[0]
+            # From here on the new site is live: whatever fails now is said as such.
+            try:
+                write_register(settings.register_path, register_text)
+                pending.unlink()
+            except BaseException as exc:
+                raise PartlyPublished(
+                    f"网站已发布到 {site_dir}，但二维码登记册 {settings.register_path} 未能写入（{_reason(exc)}）："
+                    "下次构建会从已发布网站中的副本补上"
+                ) from exc
     return BuildReport(
         archive=archive,
         problems=checked.problems,
@@ -232,6 +271,60 @@ def _build(
         files=files,
         code_base_url=code_base,
     )
+
+
+def _reason(exc: BaseException) -> str:
+    return "已中断" if isinstance(exc, KeyboardInterrupt) else str(exc) or type(exc).__name__
+
+
+def _published_register(settings: Settings) -> tuple[str, dict] | None:
+    """The published site's copy of the register and its marker, when the site is ours."""
+    marker = outdir.read_site_marker(settings.site_dir)
+    if marker is None:
+        return None
+    try:
+        return (settings.site_dir / manifest.SITE_REGISTER).read_text(encoding="utf-8"), marker
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _catch_up_register(settings: Settings) -> None:
+    """A build here stopped between the swap and the register's write: take the register it published."""
+    pending = settings.work_dir / PENDING_NAME
+    try:
+        expected = pending.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return
+    published = _published_register(settings)
+    if published is not None and published[1].get("register_sha256") == expected == outdir.sha256_text(published[0]):
+        write_register(settings.register_path, published[0])
+    pending.unlink()  # the swap never happened, or the register is now the published one
+
+
+def _refuse_register_behind_site(settings: Settings, register: Register) -> None:
+    """Another work folder published this site: its register knows codes this one does not."""
+    published = _published_register(settings)
+    if published is None:
+        return
+    site_codes, _ = parse_register(published[0], str(settings.site_dir / manifest.SITE_REGISTER))
+    unknown = sorted(code.code_id for key, code in site_codes.items() if key not in register)
+    if unknown:
+        shown = "、".join(unknown[:10]) + (f" 等 {len(unknown)} 个" if len(unknown) > 10 else "")
+        raise BuildFailed(
+            f"{settings.site_dir} 已发布的二维码 {shown} 不在本工作目录的登记册 {settings.register_path} 中："
+            "该网站是用另一个工作目录构建的。请在原工作目录中构建，或先把已发布网站中的 qr/register.csv "
+            "复制为本工作目录的 qr/register.csv"
+        )
+
+
+def _refuse_codes_without_project(archive: Archive) -> None:
+    projects = {record.project.key for record in archive.projects}
+    orphans = sorted(code.code_id for code in archive.codes if code.project_id.casefold() not in projects)
+    if orphans:
+        raise BuildFailed(
+            f"二维码 {'、'.join(orphans)} 已发布，但数据目录中已没有它们的项目，登记册（旧格式）也没有保存项目记录："
+            "请把列出这些项目的发布文件夹放回数据目录后再构建"
+        )
 
 
 def _render_content(
@@ -267,43 +360,3 @@ def _return_freed_memory() -> None:
         ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
     except (OSError, AttributeError, TypeError):
         pass
-
-
-@contextmanager
-def _lock(data_root: Path, work_dir: Path) -> Iterator[None]:
-    """One build of a data root at a time, and one build per work folder.
-
-    flock, not a lock file's existence: the kernel drops the lock when the
-    process ends, killed or not, so a stale lock never blocks the next build.
-    The data root is locked through its own folder, whichever work folder and
-    site the other build writes to.
-    """
-    work_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = work_dir / LOCK_NAME
-    try:
-        root_fd = os.open(data_root, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as exc:
-        raise BuildFailed(f"无法打开数据目录 {data_root}：{exc.strerror}") from None
-    try:
-        with open(lock_path, "a+") as handle:
-            for fd, what in ((root_fd, f"数据目录 {data_root}"), (handle.fileno(), f"工作目录 {work_dir}")):
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    holder = _holder(lock_path) if fd == handle.fileno() else ""
-                    raise BuildFailed(f"{what} 正在由另一个构建使用{holder}，请等它结束后再试") from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            yield
-    finally:
-        os.close(root_fd)  # closing releases the lock
-
-
-def _holder(lock_path: Path) -> str:
-    try:
-        pid = lock_path.read_text().strip()
-    except OSError:
-        return ""
-    return f"（进程 {pid}）" if pid.isdigit() else ""

@@ -82,6 +82,18 @@ class BuildFailed(PortalError):
     """The site could not be built from a valid export (mkdocs, disk, lock)."""
 
 
+class UsageRefused(PortalError):
+    """A command line that would harm something (an --out that is not ours): exit 2, nothing touched."""
+
+
+class SettingsInvalid(PortalError):
+    """The site folder's mkdocs.yml cannot be used; the message names the key."""
+
+
+class PartlyPublished(PortalError):
+    """The new site is live, but a step after the swap did not finish; the message says which."""
+
+
 # Control characters from a cell or a header are shown by their code: an escape sequence in
 # an export must not drive the terminal that prints the message, nor split it into two lines.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

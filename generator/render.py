@@ -12,13 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
+from . import resources
 from . import fields
 from .markup import finalize, render_restricted_markdown
 from .model import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
@@ -29,7 +29,7 @@ from .schema import STATUSES
 if TYPE_CHECKING:
     from .changes import ProjectHistoryEntry
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
+TEMPLATES_DIR = resources.TEMPLATES_DIR / "pages"
 STATUS_CLASSES = {"前期": "planned", "在建": "building", "停工": "suspended", "竣工": "completed"}
 
 

@@ -15,14 +15,16 @@ from pathlib import Path
 
 import jinja2
 
+from . import resources
 from . import codes as qr
-from . import signs, site
+from . import outdir, signs
 from .model import Archive
-from .pipeline import REGISTER_NAME, check_export
-from .problems import ExportInvalid, PortalError, Problem
+from .pipeline import check_export
+from .problems import ExportInvalid, Problem, UsageRefused
+from .settings import load_settings
 from .writer import OutputTree, write_tree
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates" / "signs"
+TEMPLATES_DIR = resources.TEMPLATES_DIR / "signs"
 MANIFEST_NAME = "manifest.csv"
 PROOFS_NAME = "proof-sheets.pdf"
 MASTERS_DIR = "masters"
@@ -50,10 +52,6 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[str], None]
 
 
-class OutputRefused(PortalError):
-    """The output folder holds files that are not a print kit; nothing is written there."""
-
-
 @dataclass(frozen=True)
 class KitReport:
     release_id: str
@@ -67,7 +65,7 @@ class KitReport:
 
 
 def make_kit(
-    data_root: Path,
+    data_root: Path | None,
     out_dir: Path,
     work_dir: Path,
     base_url: str | None = None,
@@ -76,14 +74,19 @@ def make_kit(
     strict: bool = False,
     progress: Progress = lambda step: None,
 ) -> KitReport:
+    settings = load_settings(work_dir, data_root, base_url=base_url)
+    out_dir = Path(out_dir).absolute()
+    outdir.refuse_unsafe(out_dir, settings.work_dir, settings.data_root)
+    if (out_dir / "SHA256SUMS").exists() or (settings.site_dir.exists() and out_dir.samefile(settings.site_dir)):
+        raise UsageRefused(f"--out {out_dir} 是网站目录，不能用作标牌文件包目录")
+    previous_files = _kit_files(out_dir)
     progress("读取并校验导出数据")
-    checked = check_export(data_root, work_dir / "qr" / REGISTER_NAME)
+    checked = check_export(settings.data_root, settings.register_path, is_sample=settings.sample_data)
     if not checked.is_valid(strict):
         raise ExportInvalid(checked.problems)
     archive = checked.archive
-    _check_out_dir(out_dir)
     signs.load_font(font_path)
-    base_url = site.site_base_url(base_url)
+    base_url = settings.site_url
     chosen = select_codes(archive, qr.code_base_url(base_url), only_new)
     release_id = archive.newest.release_id
     missing = signs.missing_glyphs([signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen])
@@ -105,8 +108,10 @@ def make_kit(
         heading = f"{release_id} 期" + ("新增" if only_new else "全部") + f" {len(chosen)} 个二维码"
         tree.add(PROOFS_NAME, signs.draw_proof_sheets(chosen, heading))
     tree.add(MANIFEST_NAME, render_manifest(chosen, layouts))
+    tree.add(outdir.KIT_MARKER, outdir.kit_marker(list(tree.files)))
     progress(f"写入 {out_dir}")
-    written, removed = write_tree(tree)
+    # Only what an earlier kit wrote is ever removed: anything else in the folder is someone's.
+    written, removed = write_tree(tree, removable=lambda rel_path: rel_path in previous_files)
     return KitReport(release_id, len(chosen), sheets, written, removed, only_new, checked.problems, missing)
 
 
@@ -184,12 +189,14 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _check_out_dir(out_dir: Path) -> None:
-    """The writer empties its folder of stale files: never let it loose on a folder that is not a kit."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputRefused(f"{out_dir} 是一个文件，不是目录；请用 --out 指定一个目录。")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
-        raise OutputRefused(
-            f"{out_dir} 里已有其他文件，又不是标牌文件包（没有 {MANIFEST_NAME}）；"
-            f"为免误删，请用 --out 指定一个空目录或上次的标牌文件包目录。"
-        )
+def _kit_files(out_dir: Path) -> set[str]:
+    """The files the kit in out_dir holds; refuse a folder that is neither empty nor a kit."""
+    if outdir.is_empty_dir(out_dir):
+        return set()
+    files = outdir.read_kit_files(out_dir)
+    if files is not None:
+        return files
+    raise UsageRefused(
+        f"--out {out_dir} 里已有其他文件，又不是本工具写的标牌文件包（没有有效的 {outdir.KIT_MARKER}）；"
+        "为免误删，请用 --out 指定一个空目录或上次的标牌文件包目录"
+    )

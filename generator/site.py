@@ -8,6 +8,8 @@ site exactly as it was. This is the only module that runs mkdocs.
 from __future__ import annotations
 
 import ctypes
+import html
+import io
 import ctypes.util
 import logging
 import os
@@ -16,36 +18,15 @@ import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import yaml
+
+from . import resources
 from .problems import BuildFailed
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-MKDOCS_CONFIG = PROJECT_DIR / "mkdocs.yml"
+from .settings import Settings
 
 
-def _settings() -> dict:
-    import yaml
-
-    return yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8"))
-
-
-def configured_site_url() -> str:
-    return _settings()["site_url"]
-
-
-def configured_extra() -> dict:
-    return _settings().get("extra", {})
-
-
-def site_base_url(base_url: str | None) -> str:
-    """The URL the site and its codes live under: the one given, else mkdocs.yml's, ending in /."""
-    base_url = base_url or configured_site_url()
-    return base_url if base_url.endswith("/") else base_url + "/"
-
-
-def run_mkdocs(
-    content_dir: Path, out_dir: Path, site_url: str, is_sample: bool, data_date: date, plugins: dict | None = None
-) -> None:
-    """Build content_dir into out_dir (which must not be the published folder), with `plugins` added by name."""
+def run_mkdocs(settings: Settings, out_dir: Path, data_date: date, plugins: dict | None = None) -> None:
+    """Build the settings' content/ into out_dir (never the published folder), with `plugins` added by name."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # The only date in the output (sitemap, gzip header) is the data's, never the clock's.
     os.environ["SOURCE_DATE_EPOCH"] = str(
@@ -57,13 +38,9 @@ def run_mkdocs(
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        config = load_config(
-            str(MKDOCS_CONFIG),
-            docs_dir=str(content_dir),
-            site_dir=str(out_dir),
-            site_url=site_url,
-        )
-        config.extra["sample_data"] = is_sample
+        config = load_config(io.StringIO(yaml.safe_dump(mkdocs_config(settings, out_dir), allow_unicode=True)))
+        if settings.overrides_dir is not None:  # the site folder's own templates win over the tool's
+            config.theme.dirs.insert(0, str(settings.overrides_dir))
         for name, plugin in {"portal-release-sources": _release_sources(), **(plugins or {})}.items():
             config.plugins[name] = plugin  # registers its on_* events
         build(config)
@@ -71,6 +48,20 @@ def run_mkdocs(
         raise BuildFailed(f"mkdocs 构建失败：{exc}") from exc
     except OSError as exc:
         raise BuildFailed(f"写入站点时出错：{exc}") from exc
+
+
+def mkdocs_config(settings: Settings, out_dir: Path) -> dict:
+    """The whole mkdocs configuration of a build, every path in it absolute."""
+    config = dict(settings.mkdocs)
+    config["docs_dir"] = str(settings.content_dir)
+    config["site_dir"] = str(out_dir)
+    config["site_url"] = settings.site_url
+    config["theme"] = {**config.get("theme", {}), "custom_dir": str(resources.OVERRIDES_DIR)}
+    config["extra"] = {**config.get("extra", {}), "sample_data": settings.sample_data}
+    if settings.issuer and "copyright" not in config:
+        # The theme prints `copyright` in every footer as HTML: the issuer goes in as text.
+        config["copyright"] = html.escape(f"{settings.issuer} · {settings.site_name}")
+    return config
 
 
 def _release_sources():
@@ -112,6 +103,17 @@ def publish(staged: Path, site_dir: Path) -> None:
     if site_dir.exists():
         os.rename(site_dir, previous)
     os.rename(staged, site_dir)
+
+
+def exchange_with_previous(site_dir: Path) -> None:
+    """Put the previous site in place of SITE_DIR, and SITE_DIR where the previous one was."""
+    previous = previous_dir(site_dir)
+    if _exchange(previous, site_dir):
+        return
+    parked = site_dir.with_name(f".{site_dir.name}.rollback")
+    os.rename(site_dir, parked)
+    os.rename(previous, site_dir)
+    os.rename(parked, previous)
 
 
 def remove_previous(site_dir: Path) -> threading.Thread:

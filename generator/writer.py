@@ -8,6 +8,7 @@ rebuild with nothing changed changes nothing), and removes stale files.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -26,8 +27,13 @@ class OutputTree:
         self.files[rel_path] = data.encode("utf-8") if isinstance(data, str) else data
 
 
-def write_tree(tree: OutputTree, keep: tuple[str, ...] = ()) -> tuple[int, int]:
-    """Make `tree.root` hold exactly `tree.files` (plus the names in `keep`); return (written, removed)."""
+def write_tree(
+    tree: OutputTree, keep: tuple[str, ...] = (), removable: Callable[[str], bool] = lambda rel_path: True
+) -> tuple[int, int]:
+    """Make `tree.root` hold `tree.files`: stale files are removed unless kept or not `removable`.
+
+    Returns (written, removed).
+    """
     tree.root.mkdir(parents=True, exist_ok=True)
     written = 0
     folders_made = {tree.root}
@@ -51,9 +57,13 @@ def write_tree(tree: OutputTree, keep: tuple[str, ...] = ()) -> tuple[int, int]:
     for dirpath, dirnames, filenames in os.walk(tree.root, topdown=False):
         for name in filenames:
             rel_path = Path(dirpath, name).relative_to(tree.root).as_posix()
-            if rel_path not in wanted:
+            if rel_path not in wanted and removable(rel_path):
                 Path(dirpath, name).unlink()
                 removed += 1
-        if dirpath != str(tree.root) and not os.listdir(dirpath):
+        if dirpath != str(tree.root) and not os.listdir(dirpath) and removable(_rel_dir(tree.root, dirpath)):
             os.rmdir(dirpath)
     return written, removed
+
+
+def _rel_dir(root: Path, dirpath: str) -> str:
+    return Path(dirpath).relative_to(root).as_posix() + "/"

@@ -45,4 +45,5 @@ def overlay(base: Path, case: Path, target: Path) -> Path:
 def sample_build(tmp_path_factory) -> pipeline.BuildReport:
     """The bundled sample, built once with the real mkdocs for every test that reads it."""
     work = tmp_path_factory.mktemp("sample-build")
+    shutil.copy(REPO / "mkdocs.yml", work / "mkdocs.yml")  # the sample's site folder settings
     return pipeline.build(SAMPLE, work / "site", work, base_url="https://jd.example.org/")

@@ -233,7 +233,7 @@ def test_corrected_bulletin_keeps_earlier_text(tmp_path):
     assert "2021年11月20日" in text and "2021年10月20日" in text
 
 
-@pytest.mark.parametrize("argv", [[], ["build"], ["validate"], ["frobnicate", "x"]])
+@pytest.mark.parametrize("argv", [[], ["build", "--frobnicate"], ["new"], ["frobnicate", "x"]])
 def test_bad_usage_exits_2(argv, capsys):
     with pytest.raises(SystemExit) as stop:
         cli.main(argv)

@@ -20,7 +20,8 @@ import openpyxl
 import pytest
 import yaml
 
-from generator import pipeline, site
+from generator.settings import load_settings
+from generator import pipeline
 from generator.schema import PROGRESS, PROJECTS, QRCODES
 
 from .conftest import CHROMIUM_ARGS, REPO, TESTS
@@ -171,7 +172,7 @@ def test_allowed_markdown_still_renders(hostile_site):
 
 def test_every_page_carries_the_configured_content_security_policy(hostile_site):
     _, _, pages = hostile_site
-    policy = site.configured_extra()["content_security_policy"]
+    policy = load_settings(REPO).content_security_policy
     # 'wasm-unsafe-eval' (Pagefind's WebAssembly) allows no eval of text; 'unsafe-eval' would.
     assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
     script_src = re.search(r"script-src ([^;]*)", policy).group(1).split()

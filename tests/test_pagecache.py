@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from generator.settings import load_settings
 from generator import pagecache, pipeline
 
 from .conftest import SMALL
@@ -53,16 +54,16 @@ def test_the_key_covers_data_and_settings(tmp_path):
 def test_a_damaged_or_foreign_cache_is_rendered_again(tmp_path, damage):
     pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url=BASE)
     before = _content(tmp_path)
-    (tmp_path / pipeline.PAGE_CACHE).write_bytes(damage)
+    load_settings(tmp_path).page_cache.write_bytes(damage)
     pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url=BASE)
     assert _content(tmp_path) == before
-    assert pagecache.load(tmp_path / pipeline.PAGE_CACHE, "x") is None  # rewritten with the real key
+    assert pagecache.load(load_settings(tmp_path).page_cache, "x") is None  # rewritten with the real key
 
 
 def test_a_cache_cut_short_is_rendered_again(tmp_path):
     pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url=BASE)
     before = _content(tmp_path)
-    cache = tmp_path / pipeline.PAGE_CACHE
+    cache = load_settings(tmp_path).page_cache
     whole = cache.read_bytes()
     cache.write_bytes(whole[: len(whole) // 2] + whole[-20:])  # the table's offset kept, the files cut
     pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url=BASE)

@@ -21,6 +21,12 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import io
+
+import yaml
+
+from generator import resources
+from generator.settings import load_settings
 from generator import fields, readers, site
 from generator.markup import render_restricted_markdown
 from generator.render import make_environment
@@ -87,10 +93,14 @@ def _site_markdown() -> markdown.Markdown:
     from mkdocs.config import load_config
 
     # docs_dir must exist to load; the build sets its own, so any folder will do here.
-    config = load_config(str(site.MKDOCS_CONFIG), docs_dir=str(site.PROJECT_DIR / "site_templates"))
+    config = load_config(
+        io.StringIO(yaml.safe_dump(site.mkdocs_config(SETTINGS, SETTINGS.work_dir / "site"), allow_unicode=True)),
+        docs_dir=str(resources.TEMPLATES_DIR),
+    )
     return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
 
 
+SETTINGS = load_settings(Path(__file__).resolve().parent.parent)
 MKDOCS_MARKDOWN = _site_markdown()
 PAGE = make_environment().from_string("# {{ v }}\n\n| 项目 | 内容 |\n|---|---|\n| 名称 | {{ v }} |\n\n{{ v }}\n")
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.locks import build_lock
+from generator.settings import load_settings
 from generator import cli, manifest, pipeline, site
 
 from .conftest import REPO, SMALL
@@ -182,9 +184,9 @@ def test_two_builds_give_identical_site_and_manifest(tmp_path):
     sums = (tmp_path / "a" / "site" / manifest.MANIFEST_NAME).read_bytes()
     assert sums == (tmp_path / "b" / "site" / manifest.MANIFEST_NAME).read_bytes()
     assert tree_digest(tmp_path / "a" / "site") == tree_digest(tmp_path / "b" / "site")
-    # The manifest is what `sha256sum -c` reads, and lists every other file.
+    # The manifest is what `sha256sum -c` reads, and lists every other file but the marker (which holds its hash).
     listed = [line.split("  ", 1)[1] for line in sums.decode().splitlines()]
-    assert listed == sorted(listed) and len(listed) == len(tree_digest(tmp_path / "a" / "site")) - 1
+    assert listed == sorted(listed) and len(listed) == len(tree_digest(tmp_path / "a" / "site")) - 2
     check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], check=False, cwd=tmp_path / "a" / "site")
     assert check.returncode == 0
 
@@ -224,7 +226,7 @@ def test_a_second_build_of_the_same_data_root_is_stopped(tmp_path, capsys):
     assert build(SMALL, tmp_path / "a") == 0
     published = tree_digest(tmp_path / "a" / "site")
     # Another build holds the data root (with its own work folder and site).
-    with pipeline._lock(SMALL, tmp_path / "other"):
+    with build_lock(load_settings(tmp_path / "other", SMALL, tmp_path / "other" / "site")):
         assert build(SMALL, tmp_path / "a") == 1
     err = capsys.readouterr().err
     assert f"数据目录 {SMALL} 正在由另一个构建使用" in err and "未发布任何内容" in err

@@ -161,12 +161,11 @@ def test_the_streamed_index_holds_exactly_what_the_published_pages_mark(sample_b
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory):
     """The small data root built with bundles of at most 4 pages, served."""
-    from generator import pipeline, search
+    from generator import pipeline
 
     work = tmp_path_factory.mktemp("sharded")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "DEFAULT_SHARD_PAGES", 4)
-        pipeline.build(SMALL, work / "site", work, base_url="https://jd.example.org/")
+    (work / "mkdocs.yml").write_text("extra:\n  search_shard_pages: 4\n", encoding="utf-8")  # the folder's setting
+    pipeline.build(SMALL, work / "site", work, base_url="https://jd.example.org/")
     site = work / "site"
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -6,6 +6,7 @@ import csv
 import io
 import shutil
 
+from generator.settings import load_settings
 from generator import pipeline, search
 
 from .conftest import SMALL
@@ -17,17 +18,18 @@ def _bundles(site):
 
 
 def test_unchanged_bundles_come_from_the_cache_and_a_change_rewrites_only_its_bundle(tmp_path, monkeypatch):
-    monkeypatch.setattr(search, "DEFAULT_SHARD_PAGES", 4)
     written = []
     real_write = search.SearchIndex._write
     monkeypatch.setattr(
         search.SearchIndex, "_write", lambda self, shard: (written.append(shard.name), real_write(self, shard))
     )
     work = tmp_path / "work"
+    work.mkdir()
+    (work / "mkdocs.yml").write_text("extra:\n  search_shard_pages: 4\n", encoding="utf-8")
     pipeline.build(SMALL, work / "site", work, base_url="https://jd.example.org/")
     first = _bundles(work / "site")
     assert len(first) >= 3 and sorted(written) == sorted(first)
-    entries = {frozenset(tree_digest(entry).items()) for entry in (work / pipeline.SEARCH_CACHE).iterdir()}
+    entries = {frozenset(tree_digest(entry).items()) for entry in load_settings(work).search_cache.iterdir()}
     assert entries == {frozenset(digest.items()) for digest in first.values()}
 
     written.clear()
@@ -49,4 +51,4 @@ def test_unchanged_bundles_come_from_the_cache_and_a_change_rewrites_only_its_bu
     after = _bundles(work / "site")
     assert len(written) == 1 and after.keys() == first.keys()
     assert [name for name in first if first[name] != after[name]] == written
-    assert len(list((work / pipeline.SEARCH_CACHE).iterdir())) == len(first)  # the replaced entry is gone
+    assert len(list(load_settings(work).search_cache.iterdir())) == len(first)  # the replaced entry is gone

@@ -17,6 +17,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFilter
 
+from generator import outdir
 from generator import cli, signkit, signs
 from generator import codes as qr
 from generator.pipeline import check_export
@@ -107,7 +108,7 @@ def test_kit_holds_every_current_code_with_its_files(kit):
     assert len(expected) == 766
     names = {p.project.key: p.project.name for p in archive.projects}
     files = {p.relative_to(kit.out).as_posix() for p in kit.out.rglob("*") if p.is_file()}
-    wanted = {signkit.MANIFEST_NAME, signkit.PROOFS_NAME}
+    wanted = {signkit.MANIFEST_NAME, signkit.PROOFS_NAME, outdir.KIT_MARKER}
     for row in kit.rows:
         assert row["project_name"] == names[row["project_id"].casefold()]
         assert row["url"] == f"HTTPS://JD.EXAMPLE.ORG/Q/{row['code_id']}"
@@ -415,8 +416,8 @@ def test_foreign_output_folder_is_left_alone(tmp_path, capsys):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    assert cli.main(["signs", str(MINIMAL), "--out", str(out), "--work", str(tmp_path)]) == 1
-    assert "不是标牌文件包" in capsys.readouterr().err
+    assert cli.main(["signs", str(MINIMAL), "--out", str(out), "--work", str(tmp_path)]) == 2
+    assert "不是本工具写的标牌文件包" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 

@@ -639,13 +639,7 @@ def make_data_root(out_dir: Path, scale: int = 1) -> None:
     for r, (month, _) in enumerate(RELEASES):
         shutil.rmtree(out_dir / month, ignore_errors=True)
         write_release(out_dir, r, projects, codes, bulletins[r], rng)
-    # The portal marks every page of a site built from this data root as sample data.
-    (out_dir / ".sample-data").write_text(SAMPLE_MARKER_TEXT, encoding="utf-8")
-
-
-SAMPLE_MARKER_TEXT = (
-    "这个数据目录中的数据是 tools/make_sample.py 生成的虚构示例数据。\n有此文件时，网站的每一页都会标明“示例数据”。\n"
-)
+    # Whether a site is sample data is a setting of its site folder (mkdocs.yml extra.sample_data).
 
 
 def main() -> None:

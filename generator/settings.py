@@ -1,0 +1,210 @@
+"""A site folder's settings: its mkdocs.yml over the tool's engine configuration, loaded once.
+
+A site folder is what a commission owns: its `mkdocs.yml`, its `data/` and what the
+build generates and keeps there (`content/`, `qr/`, the caches, the locks). Every
+path here is absolute, made so once, when the settings are loaded: nothing later
+depends on the current directory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import resources
+from .problems import SettingsInvalid, UsageRefused
+
+CONFIG_NAME = "mkdocs.yml"
+OVERRIDES_NAME = "overrides"  # a site folder's own theme templates, ahead of the tool's
+DEFAULT_SHARD_PAGES = 2000
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A page taken off the public site: its URL keeps answering with this notice."""
+
+    path: str  # the page's path in the site, e.g. `cases/NMG-2021-11-15-03/`
+    withdrawn_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    work_dir: Path  # the site folder: content/, qr/, .cache/ and the locks live here
+    config_file: Path | None  # its mkdocs.yml; None: the tool's defaults
+    data_root: Path
+    site_dir: Path
+    site_url: str  # ends in /
+    site_name: str
+    issuer: str
+    hotline: str
+    complaint_url: str
+    content_security_policy: str
+    search_shard_pages: int
+    sample_data: bool
+    withdrawn: tuple[Withdrawal, ...]
+    overrides_dir: Path | None  # the folder's own theme overrides, if it has them
+    mkdocs: dict[str, Any]  # the whole mkdocs configuration this folder builds with
+
+    @property
+    def content_dir(self) -> Path:
+        return self.work_dir / "content"
+
+    @property
+    def qr_dir(self) -> Path:
+        return self.work_dir / "qr"
+
+    @property
+    def register_path(self) -> Path:
+        return self.qr_dir / "register.csv"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.work_dir / ".cache"
+
+    @property
+    def page_cache(self) -> Path:  # the last build's pages with the key of their inputs (pagecache.py)
+        return self.cache_dir / "pages.cache"
+
+    @property
+    def search_cache(self) -> Path:  # the search bundles, by their pages' sha256 (search.py)
+        return self.cache_dir / "pagefind"
+
+    @property
+    def code_cache(self) -> Path:  # drawn QR images by content key (codestore.py)
+        return self.cache_dir / "qr"
+
+
+def load_settings(
+    work_dir: Path,
+    data_root: Path | None = None,
+    site_dir: Path | None = None,
+    base_url: str | None = None,
+) -> Settings:
+    """The settings of the site folder `work_dir`; the arguments, when given, win over its file.
+
+    Relative paths in the arguments are taken from the current directory (they come
+    from a command line); relative paths in the file from the folder itself.
+    """
+    work_dir = _absolute(work_dir)
+    config_file: Path | None = work_dir / CONFIG_NAME
+    # A folder's file need only say what differs from the defaults.
+    merged = _merge(_read_yaml(resources.BASE_CONFIG), _read_yaml(resources.NEW_SITE_CONFIG))
+    if config_file.is_file():
+        merged = _merge(merged, _read_yaml(config_file))
+    else:
+        config_file = None
+    extra = merged.get("extra") or {}
+    where = config_file.name if config_file else "默认设置"
+    site_url = base_url or _text(merged, "site_url", where)
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", site_url):
+        raise SettingsInvalid(f"{where}: site_url 应为 http(s) 网址，实际为 {site_url!r}")
+    site_url = site_url if site_url.endswith("/") else site_url + "/"
+    shard_pages = extra.get("search_shard_pages", DEFAULT_SHARD_PAGES)
+    if isinstance(shard_pages, bool) or not isinstance(shard_pages, int) or shard_pages < 1:
+        raise SettingsInvalid(f"{where}: extra.search_shard_pages 应为正整数，实际为 {shard_pages!r}")
+    sample = extra.get("sample_data", False)
+    if not isinstance(sample, bool):
+        raise SettingsInvalid(f"{where}: extra.sample_data 应为 true 或 false，实际为 {sample!r}")
+    overrides = work_dir / OVERRIDES_NAME
+    return Settings(
+        work_dir=work_dir,
+        config_file=config_file,
+        data_root=_absolute(data_root) if data_root else work_dir / _text(extra, "data_root", where, "extra."),
+        site_dir=_absolute(site_dir) if site_dir else work_dir / _text(merged, "site_dir", where),
+        site_url=site_url,
+        site_name=_text(merged, "site_name", where),
+        issuer=_text(extra, "issuer", where, "extra.", required=False),
+        hotline=_text(extra, "hotline", where, "extra.", required=False),
+        complaint_url=_text(extra, "complaint_url", where, "extra.", required=False),
+        content_security_policy=" ".join(_text(extra, "content_security_policy", where, "extra.").split()),
+        search_shard_pages=shard_pages,
+        sample_data=sample,
+        withdrawn=_withdrawals(extra.get("withdrawn") or [], where),
+        overrides_dir=overrides if overrides.is_dir() else None,
+        mkdocs=merged,
+    )
+
+
+def _absolute(path: Path) -> Path:
+    # abspath, not resolve: a site folder reached through a link keeps the path it was given.
+    return Path(path).expanduser().absolute()
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsInvalid(f"无法读取设置文件 {path}：{exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"第{mark.line + 1}行：" if mark else ""
+        raise SettingsInvalid(f"设置文件 {path} {line}不是有效的 YAML（{exc}）") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise SettingsInvalid(f"设置文件 {path} 应为键值映射")
+    return loaded
+
+
+def _merge(base: dict[str, Any], folder: dict[str, Any]) -> dict[str, Any]:
+    """The folder's keys over the engine's; `extra` and `theme` key by key."""
+    merged = {**base, **folder}
+    for key in ("extra", "theme"):
+        if isinstance(base.get(key), dict) and isinstance(folder.get(key), dict):
+            merged[key] = {**base[key], **folder[key]}
+    return merged
+
+
+def _text(mapping: dict, key: str, where: str, prefix: str = "", required: bool = True) -> str:
+    value = mapping.get(key)
+    if value is None or value == "":
+        if required:
+            raise SettingsInvalid(f"{where}: 缺少 {prefix}{key}")
+        return ""
+    if not isinstance(value, str):
+        raise SettingsInvalid(f"{where}: {prefix}{key} 应为文字，实际为 {value!r}")
+    return value
+
+
+def _withdrawals(entries: object, where: str) -> tuple[Withdrawal, ...]:
+    if not isinstance(entries, list):
+        raise SettingsInvalid(f"{where}: extra.withdrawn 应为列表")
+    found = []
+    for number, entry in enumerate(entries):
+        at = f"{where}: extra.withdrawn[{number}]"
+        if not isinstance(entry, dict) or set(entry) - {"path", "date", "reason"}:
+            raise SettingsInvalid(f"{at} 应为含 path、date、reason 的映射")
+        path = str(entry.get("path") or "").strip("/")
+        if not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", path) or ".." in path.split("/"):
+            raise SettingsInvalid(
+                f"{at}.path 应为站内页面路径，如 cases/NMG-2021-11-15-03/，实际为 {entry.get('path')!r}"
+            )
+        when = entry.get("date")
+        if isinstance(when, str):
+            try:
+                when = date.fromisoformat(when)
+            except ValueError:
+                pass
+        if not isinstance(when, date):
+            raise SettingsInvalid(f"{at}.date 应为日期 YYYY-MM-DD，实际为 {entry.get('date')!r}")
+        reason = entry.get("reason") or ""
+        if not isinstance(reason, str):
+            raise SettingsInvalid(f"{at}.reason 应为文字")
+        found.append(Withdrawal(path + "/", when, reason.strip()))
+    return tuple(sorted(found, key=lambda w: w.path))
+
+
+def new_site_folder(folder: Path) -> Path:
+    """Write a new site folder: the commented default mkdocs.yml and an empty data/."""
+    folder = _absolute(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageRefused(f"{folder} 已存在且不是空目录：请指定一个新目录")
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    (folder / CONFIG_NAME).write_bytes(resources.NEW_SITE_CONFIG.read_bytes())
+    return folder
