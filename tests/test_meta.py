@@ -60,3 +60,52 @@ def test_code_is_ruff_clean():
     assert lint.returncode == 0, lint.stdout
     formatted = subprocess.run([*ruff, "format", "--check", *folders], cwd=REPO, capture_output=True, text=True)
     assert formatted.returncode == 0, formatted.stdout
+
+
+# A path beside the repository, which a fresh clone does not have: the parent folder's shared/ (written
+# with slashes, backslashes or as path parts joined in code), or the shared folder's spec/ and oc4ids/
+# named without it. The examples below spell it SHARED so that this file does not name such a path itself.
+_QUOTE = "[\"']?"
+_SEP = rf"{_QUOTE}\s*[/\\,]\s*{_QUOTE}"
+OUTSIDE_PATH = re.compile(rf"\.\.{_SEP}shared\b|\bshared{_SEP}(?:oc4ids|spec)\b|\bparent\s*/\s*{_QUOTE}shared\b")
+
+
+def _lines_naming_paths_outside(rel_paths: list[str]) -> list[str]:
+    found = []
+    for rel_path in rel_paths:
+        path = REPO / rel_path
+        if not path.is_file():  # deleted in the work tree, still in the index
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found.extend(
+            f"{rel_path}:{number}: {line.strip()}"
+            for number, line in enumerate(text.splitlines(), 1)
+            if OUTSIDE_PATH.search(line)
+        )
+    return found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'OC4IDS = Path(REPO).parent / "SHARED" / "oc4ids"',
+        'SPEC = Path(REPO).parent / "SHARED"',
+        "see ../SHARED/spec/export-format.md",
+        "SPEC := $(CURDIR)/..\\SHARED",
+        "that SHARED/spec/export-format.md allows",
+        'schema = os.path.join(ROOT, "..", "SHARED", "oc4ids")',
+    ],
+)
+def test_paths_outside_the_repository_are_recognised(line):
+    assert OUTSIDE_PATH.search(line.replace("SHARED", "shared"))
+    assert not OUTSIDE_PATH.search(line)
+
+
+def test_no_tracked_file_but_markdown_refers_to_a_path_outside_the_repository():
+    """The repository is self-contained: no test, tool, code or setting reads beside the clone (issue #11)."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True)
+    rel_paths = [p for p in listed.stdout.decode("utf-8").split("\0") if p and not p.endswith(".md")]
+    assert "tests/test_meta.py" in rel_paths
+    assert _lines_naming_paths_outside(rel_paths) == []

@@ -6,7 +6,7 @@ The data are fictional (persons are written 李某华, companies are invented) b
 Baotou's: its districts and banners, its kinds of major projects, amounts in 万元. At scale 1
 the newest release (2021-11) lists 714 projects and 766 codes, and the bulletin archive holds
 215 bulletins with 385 cases; --scale N multiplies every count. The files use the variations
-that shared/spec/export-format.md allows (UTF-8 with BOM, GB18030, xlsx; Chinese and English
+that docs/export-format.md allows (UTF-8 with BOM, GB18030, xlsx; Chinese and English
 headers; several spellings of dates, percents and amounts), so a reader is exercised on them.
 Same arguments, same bytes: one seeded random.Random, no clock.
 """
