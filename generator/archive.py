@@ -7,6 +7,7 @@ id that appears again replaces the earlier text, which stays readable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -29,6 +30,7 @@ def build_archive(
 ) -> Archive:
     """`register`: the codes published before, which keep their first spelling and their pages."""
     register = register or {}
+    releases = _first_spellings(releases, register)
     newest = releases[-1].release_id
     codes = _code_records(releases, newest, register)
     codes_by_project: dict[str, list[CodeRecord]] = defaultdict(list)
@@ -41,6 +43,43 @@ def build_archive(
         bulletins=_bulletin_records(releases),
         is_sample=is_sample,
     )
+
+
+def _first_spellings(releases: tuple[Release, ...], register: Mapping[str, RegisteredCode]) -> tuple[Release, ...]:
+    """Every id in the spelling it was first published under: a page's URL never changes with its case.
+
+    Ids compare case-insensitively, so a later export may write `bt-0001` for `BT-0001`; the
+    register's spellings come first (their releases may have left the data root), then the
+    oldest release's.
+    """
+    spelling: dict[tuple[str, str], str] = {}
+    for known in register.values():
+        spelling[("code", known.code_id.casefold())] = known.code_id
+        spelling.setdefault(("project", known.project_id.casefold()), known.project_id)
+
+    def first(kind: str, value: str) -> str:
+        return spelling.setdefault((kind, value.casefold()), value)
+
+    respelled = []
+    for release in releases:
+        projects = tuple(dataclasses.replace(p, project_id=first("project", p.project_id)) for p in release.projects)
+        codes = tuple(
+            dataclasses.replace(c, code_id=first("code", c.code_id), project_id=first("project", c.project_id))
+            for c in release.codes
+        )
+        progress = tuple(dataclasses.replace(r, project_id=first("project", r.project_id)) for r in release.progress)
+        bulletins = tuple(
+            dataclasses.replace(
+                b,
+                bulletin_id=first("bulletin", b.bulletin_id),
+                cases=tuple(dataclasses.replace(c, case_id=first("case", c.case_id)) for c in b.cases),
+            )
+            for b in release.bulletins
+        )
+        respelled.append(
+            dataclasses.replace(release, projects=projects, codes=codes, progress=progress, bulletins=bulletins)
+        )
+    return tuple(respelled)
 
 
 def _project_records(
@@ -117,7 +156,9 @@ def _code_records(
     releases: tuple[Release, ...], newest: str, register: Mapping[str, RegisteredCode]
 ) -> tuple[CodeRecord, ...]:
     spelling = {c.project.key: c.project.project_id for c in register.values() if c.project is not None}
-    spelling.update({p.key: p.project_id for r in releases for p in r.projects})
+    for release in releases:  # the first spelling stands, as on the project's page
+        for project in release.projects:
+            spelling.setdefault(project.key, project.project_id)
     latest: dict[str, tuple[QrCode, str]] = {}
     first: dict[str, str] = {}
     for key, known in register.items():

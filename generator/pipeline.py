@@ -28,11 +28,21 @@ from .codestore import PendingCodes
 from .model import Archive
 from .problems import BuildFailed, ExportInvalid, PartlyPublished, Problem, UsageRefused
 from .readers import read_data_root
-from .register import Register, parse_register, published_codes, read_register, render_register, write_register
+from .register import (
+    Register,
+    parse_register,
+    public_register,
+    published_codes,
+    read_register,
+    render_register,
+    write_register,
+)
+from .rollback import keep_previous_register
 from .locks import build_lock
 from .settings import Settings, load_settings
 from .render import SiteInfo, make_environment, render_pages
 from .validate import validate_data_root
+from .withdrawals import withdraw
 from .writer import OutputTree, write_tree
 
 REGISTER_NAME = "register.csv"
@@ -173,10 +183,12 @@ def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
         with PendingCodes(code_ids, code_base, settings.code_cache) as drawing:
             # The missing codes are drawn on the other core while the pages render here.
             with steps("render", "生成页面"):
+                # Withdrawn pages leave what is shown; their codes stay registered, drawn and answering.
+                shown, notices = withdraw(archive, settings.withdrawn)
                 site_info = SiteInfo(
-                    archive.newest, archive.is_sample, code_base, base_url, settings.content_security_policy
+                    shown.newest, archive.is_sample, code_base, base_url, settings.content_security_policy
                 )
-                reports = changes.change_reports(archive, {k: c.first_release for k, c in register.items()})
+                reports = changes.change_reports(shown, {k: c.first_release for k, c in register.items()})
                 complaint_url = settings.complaint_url
                 # Besides the data root's bytes, pages show the change reports (which read the
                 # register) and the run's warnings: those go into the key as they are.
@@ -189,7 +201,10 @@ def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
                 content_key = pagecache.inputs_key(settings.data_root, key_settings)
                 rendered = pagecache.load(settings.page_cache, content_key)
                 if rendered is None:
-                    rendered = _render_content(archive, site_info, checked.problems, reports, complaint_url)
+                    rendered = _render_content(shown, site_info, checked.problems, reports, complaint_url)
+                    env = make_environment()
+                    for notice in notices:
+                        rendered[notice.rel_path] = env.get_template("withdrawn.md.j2").render(page=notice)
                     pagecache.store(settings.page_cache, content_key, rendered)
                 pages = sum(1 for rel_path in rendered if rel_path.endswith(".md"))
                 content = OutputTree(settings.content_dir)
@@ -201,7 +216,7 @@ def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
                 for code_id, svg in drawing.svgs().items():
                     content.add(f"assets/qr/{code_id}.svg", svg)
                 register_text = render_register(archive.codes, archive.projects, register)
-                content.add(manifest.SITE_REGISTER, register_text)
+                content.add(manifest.SITE_REGISTER, public_register(register_text))
             with steps("write", "写入 content/"):
                 written = write_tree(content)[0]
                 del content  # mkdocs reads content/ from disk
@@ -248,10 +263,11 @@ def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
             # Said before the swap: should this process die between the swap and the register's
             # write, the next build here knows the published register is this folder's own.
             pending = settings.work_dir / PENDING_NAME
-            pending.write_text(outdir.sha256_text(register_text), encoding="utf-8")
+            pending.write_text(register_text, encoding="utf-8")
             site.publish(staged, site_dir)
             # From here on the new site is live: whatever fails now is said as such.
             try:
+                keep_previous_register(settings)
                 write_register(settings.register_path, register_text)
                 pending.unlink()
             except BaseException as exc:
@@ -289,16 +305,17 @@ def _published_register(settings: Settings) -> tuple[str, dict] | None:
 
 
 def _catch_up_register(settings: Settings) -> None:
-    """A build here stopped between the swap and the register's write: take the register it published."""
+    """A build here stopped between the swap and the register's write: write the register it published."""
     pending = settings.work_dir / PENDING_NAME
     try:
-        expected = pending.read_text(encoding="utf-8").strip()
+        text = pending.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return
-    published = _published_register(settings)
-    if published is not None and published[1].get("register_sha256") == expected == outdir.sha256_text(published[0]):
-        write_register(settings.register_path, published[0])
-    pending.unlink()  # the swap never happened, or the register is now the published one
+    marker = outdir.read_site_marker(settings.site_dir)
+    if marker is not None and marker.get("register_sha256") == outdir.sha256_text(text):
+        keep_previous_register(settings)
+        write_register(settings.register_path, text)
+    pending.unlink()  # the swap never happened, or the register is now the published one's
 
 
 def _refuse_register_behind_site(settings: Settings, register: Register) -> None:
