@@ -105,7 +105,9 @@ def _validate(args: argparse.Namespace) -> int:
     checked = pipeline.check_export(args.data_root, args.work / "qr" / pipeline.REGISTER_NAME)
     valid = checked.is_valid(args.strict)
     if args.format == "json":
-        json.dump(
+        # Made whole before a byte is written, from strings that all have a UTF-8 form
+        # (Problem.as_dict): the output is valid JSON or nothing, never cut short.
+        text = json.dumps(
             {
                 "valid": valid,
                 "strict": args.strict,
@@ -113,11 +115,10 @@ def _validate(args: argparse.Namespace) -> int:
                 "warnings": len(checked.warnings),
                 "problems": [p.as_dict() for p in sorted(checked.problems, key=lambda p: p.file)],
             },
-            sys.stdout,
             ensure_ascii=False,
             indent=2,
         )
-        print()
+        print(text)
         return 0 if valid else 1
     _print_problems(checked.problems)
     errors, warnings = len(checked.errors), len(checked.warnings)

@@ -46,6 +46,7 @@ Progress = Callable[[str], None]
 class CheckedExport:
     archive: Archive | None  # None when the export has errors
     problems: tuple[Problem, ...]
+    sources: dict[str, str] = field(default_factory=dict)  # each file read → sha256 of its bytes (readers)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -110,8 +111,8 @@ def check_export(data_root: Path, register_path: Path, progress: Progress | _Ste
         releases, problems = validate_data_root(raw, register)
         problems = tuple(register_problems) + problems
         if any(p.is_error for p in problems) or not releases:
-            return CheckedExport(None, problems)
-        return CheckedExport(build_archive(releases, raw.is_sample), problems)
+            return CheckedExport(None, problems, raw.sources)
+        return CheckedExport(build_archive(releases, raw.is_sample), problems, raw.sources)
 
 
 def build(
@@ -164,7 +165,7 @@ def _build(
                     "changes": "".join(changes.report_json(r, code_base) for r in reports),
                     "problems": "\n".join(str(p) for p in checked.problems),
                 }
-                content_key = pagecache.inputs_key(data_root, settings)
+                content_key = pagecache.inputs_key(checked.sources, settings)
                 rendered = pagecache.load(work_dir / PAGE_CACHE, content_key)
                 if rendered is None:
                     rendered = _render_content(archive, site_info, checked.problems, reports, complaint_url)

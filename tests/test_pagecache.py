@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from generator import pagecache, pipeline
+from generator.readers import read_data_root
 
 from .conftest import SMALL
 
@@ -42,11 +43,12 @@ def test_a_changed_data_file_renders_the_pages_again(tmp_path):
 def test_the_key_covers_data_and_settings(tmp_path):
     root = tmp_path / "data"
     shutil.copytree(SMALL, root)
-    key = pagecache.inputs_key(root, {"base_url": BASE})
-    assert pagecache.inputs_key(root, {"base_url": BASE}) == key
-    assert pagecache.inputs_key(root, {"base_url": "https://other.example.org/"}) != key
+    sources = read_data_root(root).sources
+    key = pagecache.inputs_key(sources, {"base_url": BASE})
+    assert pagecache.inputs_key(read_data_root(root).sources, {"base_url": BASE}) == key
+    assert pagecache.inputs_key(sources, {"base_url": "https://other.example.org/"}) != key
     (root / "2021-11" / "release.yaml").write_bytes((root / "2021-11" / "release.yaml").read_bytes() + b"\n")
-    assert pagecache.inputs_key(root, {"base_url": BASE}) != key
+    assert pagecache.inputs_key(read_data_root(root).sources, {"base_url": BASE}) != key
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"key": "x", "pages": {}}', b"[]"])

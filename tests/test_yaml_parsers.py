@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator import readers
+from generator.readers import yaml_files
 
 DOCUMENTS = [
     "a:\nb: ~\nc: ''\nd: null\ne: \"null\"\nf: 12\ng: 2021-11-05\n",
@@ -17,12 +17,12 @@ DOCUMENTS = [
 
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_both_parsers_give_the_same_located_document(text):
-    fast = readers._located(readers._compose(text), depth=0, seen=set())
-    python = readers._located(yaml.compose(text, Loader=yaml.SafeLoader), depth=0, seen=set())
+    fast = yaml_files.located(yaml_files.compose(text), depth=0, seen=set())
+    python = yaml_files.located(yaml.compose(text, Loader=yaml.SafeLoader), depth=0, seen=set())
     assert fast == python
 
 
 def test_a_broken_document_is_reported_in_the_python_parsers_words():
     with pytest.raises(yaml.MarkedYAMLError) as raised:
-        readers._compose("a: [1, 2\nb: 3\n")
+        yaml_files.compose("a: [1, 2\nb: 3\n")
     assert raised.value.problem == "expected ',' or ']', but got ':'"
