@@ -113,6 +113,8 @@ def _too_large(size: str, limit: int) -> str:
 
 
 def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} 字节"
     return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
@@ -153,14 +155,18 @@ def is_utf8_name(name: str) -> bool:
 
 
 def shown_name(name: str) -> str:
-    """A name as it can be printed: bytes that are not UTF-8 are shown as \\xNN."""
+    """A name as it can be printed: one that is not UTF-8 with each byte beyond ASCII as \\xNN.
+
+    All of them, not only the bytes that fail: a GBK name is partly valid UTF-8 by chance
+    (项 is CF EE, 目 is C4 BF, and C4 BF is also Ŀ), and half-decoded it would mislead.
+    """
     if is_utf8_name(name):
         return name
     try:
         raw = name.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
-        return name.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
+        return name.encode("ascii", "backslashreplace").decode("ascii")
+    return raw.decode("ascii", "backslashreplace")
 
 
 def name_encoding_note(name: str) -> str:

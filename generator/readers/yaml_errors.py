@@ -45,7 +45,8 @@ def _line(mark: yaml.Mark | None) -> str:
 
 def _found(problem: str) -> str:
     """The token or character a problem says was found, in words."""
-    match = re.search(r"(?:found|got) (.+)$", problem)
+    match = re.search(r"found (?:unknown escape )?character (.+?)(?: that cannot start any token)?$", problem)
+    match = match or re.search(r"(?:found|got) (.+)$", problem)
     if not match:
         return ""
     found = match.group(1).strip()
@@ -70,6 +71,16 @@ def _char_at(text: str, mark: yaml.Mark | None) -> str:
     return ""
 
 
+def syntax_error_line(exc: yaml.MarkedYAMLError) -> int | None:
+    """The line (1-based) the message is filed under: where the broken construct began, not where the
+    parser gave up (an unclosed quote is found only at the end of the file)."""
+    # Where the line itself is wrong (its indentation, a second document), the problem is that line.
+    at_problem = (exc.problem or "").startswith(("but found another document", "expected <block end>"))
+    mark = exc.problem_mark if at_problem else None
+    mark = mark or exc.context_mark or exc.problem_mark
+    return mark.line + 1 if mark else None
+
+
 def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
     """What is wrong, in Chinese; PyYAML's own words in brackets when it is not a case we know."""
     context, problem = exc.context or "", exc.problem or ""
@@ -77,16 +88,22 @@ def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
     found = _found(problem)
     quote_hint = "请给这段文字加上引号"
     if "quoted scalar" in context and problem.startswith("found unexpected end of stream"):
-        char = _char_at(text, begin) or "引号"
-        return f"{_place(begin)}的 {char} 开始的文字没有结束引号，直到文件末尾（{_line(end)}）都没有找到配对的 {char}"
+        char = _char_at(text, begin)
+        return f"{_place(begin)}的引号 {char} 开始的文字没有结束：直到文件末尾都没有配对的 {char}，请补上结束的引号"
     if "quoted scalar" in context and problem.startswith("found unexpected document separator"):
-        return f"{_place(begin)}开始的引号没有结束，直到{_line(end)}的文档分隔符“---”或“...”都没有找到配对的引号"
+        char = _char_at(text, begin)
+        return (
+            f"{_place(begin)}的引号 {char} 开始的文字没有结束：直到{_line(end)}的文档分隔符都没有配对的 {char}，"
+            "请补上结束的引号"
+        )
     if problem.startswith("found unknown escape character"):
-        return f"{_place(end)}双引号中的转义“\\{found.strip('“”')}”无效：反斜杠本身应写成“\\\\”，或把这段文字改用单引号"
+        return (
+            f"{_place(end)}：双引号中的转义“\\{found.strip('“”')}”无效：反斜杠本身应写成“\\\\”，或把这段文字改用单引号"
+        )
     if problem.startswith("expected escape sequence of"):
-        return f"{_place(end)}双引号中的 \\x、\\u 或 \\U 转义后面应有十六进制数字，实际为{found}"
+        return f"{_place(end)}：双引号中的 \\x、\\u 或 \\U 转义后面应有十六进制数字，实际为{found}"
     if problem.startswith("found invalid Unicode character escape code"):
-        return f"{_place(end)}双引号中的 \\u 或 \\U 转义不是有效的字符"
+        return f"{_place(end)}：双引号中的 \\u 或 \\U 转义不是有效的字符"
     if problem == "mapping values are not allowed here":
         return (
             f"{_place(end)}的“:”不能出现在这里：文字中的“: ”（冒号加空格）会被当成键和值之间的分隔，"
@@ -95,7 +112,7 @@ def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
     if "simple key" in context and problem.startswith("could not find expected ':'"):
         return (
             f"{_line(begin)}缺少“:”：每个键后面应有冒号和空格，如“title: 标题”；"
-            f"若这一行是上一行文字的延续，请检查缩进，或{quote_hint}"
+            "若这一行是上一行文字的延续，请检查缩进，或给文字加上引号"
         )
     if problem.startswith("found character") and problem.endswith("that cannot start any token"):
         if found == "制表符（Tab）":
@@ -103,7 +120,7 @@ def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
         return f"{_place(end)}的字符{found}不能作为一个值的开头，{quote_hint}"
     if context.startswith(("while scanning an alias", "while scanning an anchor")):
         return f"{_place(begin)}以“*”或“&”开头的文字会被当成 YAML 的别名或锚点，{quote_hint}"
-    if context.startswith("while scanning a tag"):
+    if context.startswith(("while scanning a tag", "while parsing a tag")):
         return f"{_place(begin)}以“!”开头的文字会被当成 YAML 的标签，{quote_hint}"
     if context.startswith("while scanning a block scalar"):
         return f"{_place(end)}：“|”或“>”后面只能换行，文字应从下一行开始，并比键多缩进"
@@ -126,6 +143,8 @@ def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
         )
     if problem.startswith("expected the node content"):
         return f"{_place(end)}缺少值，这里是{found}"
+    if problem.startswith("but found another document"):
+        return f"{_place(end)}的“---”开始了第二个文档，而一个文件只能有一个：请删除这一行"
     if "<document start>" in problem:
         return f"{_place(end)}多出了内容（{found}）：文件应是一个“键: 值”映射，请检查这一行的缩进"
     if problem.startswith(("found undefined alias", "found duplicate anchor")) or "anchor" in context:

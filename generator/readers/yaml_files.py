@@ -11,7 +11,7 @@ from ..problems import error
 from .files import Reading
 from .limits import MAX_YAML_BYTES, MAX_YAML_DEPTH
 from .raw import Located, RawYaml
-from .yaml_errors import reader_error_text, syntax_error_text
+from .yaml_errors import reader_error_text, syntax_error_line, syntax_error_text
 
 
 class _YamlShapeError(Exception):
@@ -49,8 +49,8 @@ def read_yaml(reading: Reading, path: Path) -> RawYaml | None:
     try:
         node = compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.context_mark or exc.problem_mark  # where the construct began, not where the parser gave up
-        where = f"第{mark.line + 1}行" if mark else ""
+        line = syntax_error_line(exc)
+        where = f"第{line}行" if line else ""
         problems.append(error(rel_path, f"YAML 语法错误：{syntax_error_text(exc, text)}", row=where))
         return None
     except yaml.reader.ReaderError as exc:
