@@ -114,19 +114,16 @@ def test_a_release_folder_with_other_digits_is_a_stray_entry(root, name):
 # 3. Only regular files are read, within their limit -------------------------------------------------
 
 
-def test_a_pipe_a_device_and_a_folder_are_refused_without_reading(root):
+def test_a_pipe_and_a_folder_are_refused_without_reading(root):
     release = root / "2021-11"
     (release / "projects.csv").unlink()
     os.mkfifo(release / "projects.csv")  # opened for reading, it would wait for a writer for ever
-    (release / "qrcodes.csv").unlink()
-    (release / "qrcodes.csv").symlink_to("/dev/zero")  # read whole, it would fill the memory
     (release / "release.yaml").unlink()
     (release / "release.yaml").mkdir()
     os.mkfifo(release / "bulletins" / "pipe.yaml")
     assert _messages(root) == [
         "2021-11/bulletins/pipe.yaml: 不是普通文件：是命名管道（FIFO），应为导出的数据文件",
         "2021-11/projects.csv: 不是普通文件：是命名管道（FIFO），应为导出的数据文件",
-        "2021-11/qrcodes.csv: 不是普通文件：（符号链接指向的）是设备文件，应为导出的数据文件",
         "2021-11/release.yaml: 不是普通文件：是文件夹，应为导出的数据文件",
     ]
 
@@ -149,7 +146,8 @@ def test_reads_stop_at_the_limit_whatever_the_size_says(tmp_path, monkeypatch):
     assert sum(read_sizes) == 101
 
 
-def test_the_child_process_is_bounded_on_a_device(root):
+def test_a_link_to_a_device_is_refused_without_reading(root):
+    # In a child with bounded memory: read whole, /dev/zero would fill the memory.
     (root / "2021-11" / "projects.csv").unlink()
     (root / "2021-11" / "projects.csv").symlink_to("/dev/zero")
     status, out, err = _validate_in_child(root, "--format", "json")
