@@ -164,6 +164,7 @@ def _build(
                     "complaint_url": complaint_url,
                     "changes": "".join(changes.report_json(r, code_base) for r in reports),
                     "problems": "\n".join(str(p) for p in checked.problems),
+                    "is_sample": str(archive.is_sample),  # the marker file is no input the readers read
                 }
                 content_key = pagecache.inputs_key(checked.sources, settings)
                 rendered = pagecache.load(work_dir / PAGE_CACHE, content_key)

@@ -204,11 +204,13 @@ def test_a_link_to_nowhere_is_named(root):
 # 4. Names that differ only in case --------------------------------------------------------------------
 
 
-def test_table_files_differing_only_in_case_are_refused_naming_both(root):
+def test_export_files_differing_only_in_case_are_refused_naming_both(root):
     release = root / "2021-11"
     shutil.copyfile(release / "projects.csv", release / "PROJECTS.CSV")
     shutil.copyfile(release / "release.yaml", release / "Release.yaml")
+    shutil.copytree(release / "bulletins", release / "Bulletins")
     assert _messages(root) == [
+        "2021-11/bulletins: 同时存在 Bulletins、bulletins：文件名只差大小写，只能保留其中一个",
         "2021-11/projects.csv: 同时存在 PROJECTS.CSV、projects.csv：文件名只差大小写，只能保留其中一个",
         "2021-11/release.yaml: 同时存在 Release.yaml、release.yaml：文件名只差大小写，只能保留其中一个",
     ]
@@ -251,3 +253,10 @@ def test_validate_json_is_valid_for_hostile_names_and_text(root):
     status, _, err = _validate_in_child(root)
     assert status == 1
     assert "2021-11/a<U+001B>[31m⏎b.txt: 警告：不是导出格式中的文件，已忽略" in err.splitlines()
+
+
+def test_a_data_root_that_is_missing_or_a_file_is_named(tmp_path):
+    (tmp_path / "file").write_text("x")
+    assert _messages(tmp_path / "file") == [f"{tmp_path}/file: 数据目录不是文件夹"]
+    assert _messages(tmp_path / "nothing") == [f"{tmp_path}/nothing: 数据目录不存在"]
+    assert _messages(tmp_path / GBK_ROOT) == [f"{tmp_path}/\\xd6\\xd0\\xce\\xc4\\xd7\\xca\\xc1\\xcf: 数据目录不存在"]

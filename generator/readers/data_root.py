@@ -16,7 +16,7 @@ from pathlib import Path
 from ..problems import error, warning
 from ..schema import TABLES, TableSpec
 from .files import Reading, is_utf8_name, kind_of, name_encoding_note, os_error_text, shown_name
-from .raw import RawDataRoot, RawRelease, RawYaml
+from .raw import RawDataRoot, RawRelease, RawTable, RawYaml
 from .tables import read_table
 from .yaml_files import read_yaml
 
@@ -33,8 +33,11 @@ def read_data_root(data_root: Path) -> RawDataRoot:
     releases: list[RawRelease] = []
     kind = kind_of(data_root)
     if kind != "dir":
-        why = os_error_text(kind) if isinstance(kind, OSError) else "不是文件夹"
-        problems.append(error(shown_name(str(data_root)), f"数据目录无法打开：{why}"))
+        if isinstance(kind, FileNotFoundError):
+            why = "数据目录不存在"
+        else:
+            why = f"数据目录无法打开：{os_error_text(kind)}" if isinstance(kind, OSError) else "数据目录不是文件夹"
+        problems.append(error(shown_name(str(data_root)), why))
         return RawDataRoot([], problems, False)
     entries = reading.entries(data_root)
     for entry in entries or ():
@@ -58,9 +61,7 @@ def read_data_root(data_root: Path) -> RawDataRoot:
 def _not_a_release(name: str) -> str:
     if not is_utf8_name(name):
         return f"{name_encoding_note(name)}，不是 YYYY-MM 形式的发布文件夹，已忽略"
-    if RELEASE_DIR.fullmatch(unicodedata.normalize("NFKC", name)) or (
-        re.fullmatch(r"\d{4}-\d{2}", name) and RELEASE_DIR.fullmatch(_ascii_digits(name))
-    ):
+    if RELEASE_DIR.fullmatch(_ascii_digits(unicodedata.normalize("NFKC", name))):
         return "不是 YYYY-MM 形式的发布文件夹，已忽略：名称中的数字应为半角数字 0–9，如 2021-11"
     return "不是 YYYY-MM 形式的发布文件夹，已忽略"
 
@@ -69,94 +70,97 @@ def _ascii_digits(name: str) -> str:
     return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in name)
 
 
-def read_release(reading: Reading, folder: Path) -> RawRelease | None:
-    """The release's files, or None when the folder cannot be listed (a problem says so)."""
-    listed = reading.entries(folder)
-    if listed is None:
-        return None
-    release = RawRelease(folder.name)
-    by_name: dict[str, list[Path]] = defaultdict(list)
-    for path in listed:
-        by_name[path.name.casefold()].append(path)
-    used: set[str] = set()
+class _ReleaseFolder:
+    """A release folder's entries by name in any case, and which of them the export's files took."""
 
-    def take(name: str) -> Path | None:
-        """The entry of this name in any case; None (and a problem) when two names differ only in case."""
-        used.add(name)
-        found = by_name.get(name, [])
+    def __init__(self, reading: Reading, folder: Path, entries: list[Path]) -> None:
+        self.reading = reading
+        self.folder = folder
+        self.by_name: dict[str, list[Path]] = defaultdict(list)
+        for path in entries:
+            self.by_name[path.name.casefold()].append(path)
+        self.used: set[str] = set()
+
+    def all_named(self, name: str) -> list[Path]:
+        self.used.add(name)
+        return self.by_name.get(name, [])
+
+    def take(self, name: str) -> Path | None:
+        """The entry of this name in any case; None, with a problem, when two names differ only in case."""
+        found = self.all_named(name)
         if len(found) > 1:
-            names = "、".join(p.name for p in found)
-            reading.problems.append(
-                error(f"{folder.name}/{name}", f"同时存在 {names}：文件名只差大小写，只能保留其中一个")
+            self.reading.problems.append(
+                error(
+                    f"{self.folder.name}/{name}",
+                    f"同时存在 {'、'.join(p.name for p in found)}：文件名只差大小写，只能保留其中一个",
+                )
             )
             return None
         return found[0] if found else None
 
-    yaml_path = _one_of(reading, folder, [take("release.yaml"), take("release.yml")])
+    def one_of(self, names: tuple[str, ...], label: str) -> tuple[Path | None, bool]:
+        """The one entry among alternative names, and whether any was there; two are refused under `label`."""
+        there = any(self.by_name.get(n) for n in names)
+        present = [p for p in (self.take(n) for n in names) if p is not None]
+        if len(present) > 1:
+            self.reading.problems.append(
+                error(
+                    f"{self.folder.name}/{label}",
+                    f"同时存在 {present[0].name} 和 {present[1].name}，只能保留其中一个",
+                )
+            )
+        clash = any(len(self.by_name.get(n, [])) > 1 for n in names)
+        return (present[0] if len(present) == 1 and not clash else None), there
+
+    def unused(self) -> list[Path]:
+        return [path for name in sorted(self.by_name) if name not in self.used for path in self.by_name[name]]
+
+
+def read_release(reading: Reading, folder: Path) -> RawRelease | None:
+    """The release's files, or None when the folder cannot be listed (a problem says so)."""
+    entries = reading.entries(folder)
+    if entries is None:
+        return None
+    release = RawRelease(folder.name)
+    files = _ReleaseFolder(reading, folder, entries)
+
+    yaml_path, there = files.one_of(("release.yaml", "release.yml"), "release.yaml")
     if yaml_path is not None:
         release.release_yaml = read_yaml(reading, yaml_path)
-    elif not by_name.get("release.yaml") and not by_name.get("release.yml"):
+    elif not there:
         reading.problems.append(error(f"{folder.name}/release.yaml", "缺少必需的文件 release.yaml"))
 
     for spec in TABLES:
-        table = _read_table_of(spec, reading, folder, by_name, take)
+        table = _read_table_of(spec, files)
         if table is not None:
             release.tables[spec.name] = table
 
-    bulletins_dir = take(_BULLETINS)
+    bulletins_dir = files.take(_BULLETINS)
     if bulletins_dir is not None:
         release.bulletins = _read_bulletins(reading, bulletins_dir)
 
-    for name in sorted(by_name):
-        if name not in used:
-            for path in by_name[name]:
-                note = f"{name_encoding_note(path.name)}，" if not is_utf8_name(path.name) else ""
-                reading.problems.append(warning(reading.rel(path), f"{note}不是导出格式中的文件，已忽略"))
+    for path in files.unused():
+        note = f"{name_encoding_note(path.name)}，" if not is_utf8_name(path.name) else ""
+        reading.problems.append(warning(reading.rel(path), f"{note}不是导出格式中的文件，已忽略"))
     return release
 
 
-def _one_of(reading: Reading, folder: Path, found: list[Path | None]) -> Path | None:
-    """The one file present among alternative names (release.yaml, release.yml), refusing two."""
-    present = [p for p in found if p is not None]
-    if len(present) > 1:
-        reading.problems.append(
-            error(
-                reading.rel(present[0]),
-                f"同时存在 {present[0].name} 和 {present[1].name}，只能保留其中一个",
-            )
-        )
-        return None
-    return present[0] if present else None
-
-
-def _read_table_of(spec: TableSpec, reading: Reading, folder: Path, by_name: dict[str, list[Path]], take):
+def _read_table_of(spec: TableSpec, files: _ReleaseFolder) -> RawTable | None:
+    reading = files.reading
     for legacy in (f"{spec.name}.xls", f"{spec.name}.et"):
-        for path in by_name.get(legacy, []):
+        for path in files.all_named(legacy):
             reading.problems.append(error(reading.rel(path), "不支持此文件格式，请在表格软件中另存为 .xlsx 或 .csv"))
-        take(legacy)
-    names = (f"{spec.name}.csv", f"{spec.name}.xlsx")
-    clashing = any(len(by_name.get(n, [])) > 1 for n in names)
-    found = [p for p in (take(n) for n in names) if p is not None]
-    if clashing:
-        return None
-    if len(found) > 1:
+    path, there = files.one_of((f"{spec.name}.csv", f"{spec.name}.xlsx"), spec.name)
+    if path is not None:
+        return read_table(reading, path, spec)
+    if not there and spec.required:
         reading.problems.append(
             error(
-                f"{folder.name}/{spec.name}",
-                f"同时存在 {found[0].name} 和 {found[1].name}，只能保留其中一个",
+                f"{files.folder.name}/{spec.name}.csv",
+                f"缺少必需的文件 {spec.name}.csv 或 {spec.name}.xlsx",
             )
         )
-        return None
-    if not found:
-        if spec.required:
-            reading.problems.append(
-                error(
-                    f"{folder.name}/{spec.name}.csv",
-                    f"缺少必需的文件 {spec.name}.csv 或 {spec.name}.xlsx",
-                )
-            )
-        return None
-    return read_table(reading, found[0], spec)
+    return None
 
 
 def _read_bulletins(reading: Reading, folder: Path) -> list[RawYaml]:
