@@ -45,4 +45,4 @@ def test_an_emoji_written_as_a_surrogate_pair_is_the_character(tmp_path):
     )
     checked = pipeline.check_export(root, tmp_path / "none.csv")
     assert checked.errors == ()
-    assert checked.archive.bulletins[0].title == "通报😀"
+    assert checked.archive.bulletins[0].bulletin.title == "通报😀"
