@@ -67,7 +67,7 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
     # Judged before opening: opening a pipe for reading waits for a writer, and a device may
     # never end. stat follows symbolic links, as open does.
     _check_regular(os.stat(path).st_mode, path)
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         info = os.fstat(descriptor)  # the file opened, whatever was swapped in since the stat
         _check_regular(info.st_mode, path)

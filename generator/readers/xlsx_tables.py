@@ -95,29 +95,37 @@ def _first_sheet_rows(
 
 
 def _sheet_value(cell: object, title: str, number: int, column: int, formula: str | None) -> object:
-    from openpyxl.utils import get_column_letter
-
     value = getattr(cell, "value", None)
     data_type = getattr(cell, "data_type", None)
+    if data_type == "e" or data_type == "b" or isinstance(value, bool):
+        return _refused(value, data_type, title, number, column, None)
+    if formula is not None and value is None and data_type != "str":  # "str": a formula whose result is ""
+        return _refused(value, data_type, title, number, column, formula)
+    if isinstance(value, (int, float)):
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            return fields.SheetPercent(value)
+    return value
+
+
+def _refused(
+    value: object, data_type: str | None, title: str, number: int, column: int, formula: str | None
+) -> RefusedCell:
+    from openpyxl.utils import get_column_letter
+
     where = f"单元格 {get_column_letter(column)}{number}（工作表{quote(title)}）"
     expected = "应为文字、数字或日期"
-    if data_type == "e":
-        return RefusedCell(
-            str(value), f"{where}是错误值 {value}（公式或数据出错），{expected}：请在表格软件中改正后重新导出"
-        )
-    if data_type == "b" or isinstance(value, bool):
-        shown = "TRUE" if value else "FALSE"
-        return RefusedCell(shown, f"{where}是逻辑值 {shown}，{expected}：请改为要发布的文字（如“是”“否”）后重新导出")
-    if formula is not None and value is None and data_type != "str":  # "str": a formula whose result is ""
+    if formula is not None:
         return RefusedCell(
             formula,
             f"{where}是公式{quote(formula)}，但文件中没有保存它的计算结果（文件可能由程序生成、未经表格软件保存），"
             f"{expected}：请用表格软件打开并保存，或把公式改为数值后重新导出",
         )
-    if isinstance(value, (int, float)):
-        if "%" in (getattr(cell, "number_format", "") or ""):
-            return fields.SheetPercent(value)
-    return value
+    if data_type == "e":
+        return RefusedCell(
+            str(value), f"{where}是错误值 {value}（公式或数据出错），{expected}：请在表格软件中改正后重新导出"
+        )
+    shown = "TRUE" if value else "FALSE"
+    return RefusedCell(shown, f"{where}是逻辑值 {shown}，{expected}：请改为要发布的文字（如“是”“否”）后重新导出")
 
 
 def _zip_refusal(data: bytes) -> str | None:
