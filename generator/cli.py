@@ -159,7 +159,9 @@ def _validate(args: argparse.Namespace) -> int:
     checked = pipeline.check_export(settings.data_root, settings.register_path, is_sample=settings.sample_data)
     valid = checked.is_valid(args.strict)
     if args.format == "json":
-        json.dump(
+        # Made whole before a byte is written, from strings that all have a UTF-8 form
+        # (Problem.as_dict): the output is valid JSON or nothing, never cut short.
+        text = json.dumps(
             {
                 "valid": valid,
                 "strict": args.strict,
@@ -167,11 +169,10 @@ def _validate(args: argparse.Namespace) -> int:
                 "warnings": len(checked.warnings),
                 "problems": [p.as_dict() for p in sorted(checked.problems, key=lambda p: p.file)],
             },
-            sys.stdout,
             ensure_ascii=False,
             indent=2,
         )
-        print()
+        print(text)
         return 0 if valid else 1
     _print_problems(checked.problems)
     errors, warnings = len(checked.errors), len(checked.warnings)

@@ -1,6 +1,6 @@
 """The rendered pages of the last build, reused when nothing they are made from has changed.
 
-The pages are a function of the data root's files, the generator's code, the
+The pages are a function of the data root's files as read, the generator's code, the
 page templates, the site folder's settings and the libraries that format text. The cache is
 keyed by the sha256 of all of those bytes, never by a file time: the same
 inputs give the same pages, so a rebuild with nothing changed takes them from
@@ -13,24 +13,31 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 
 from . import resources
 
 GENERATOR_DIR = Path(__file__).resolve().parent
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 # Libraries whose output is part of a page (templates, escaping, restricted Markdown).
 LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown")
 
 
-def inputs_key(data_root: Path, settings: dict[str, str]) -> str:
-    """The sha256 of every byte the pages depend on, plus the build's settings."""
+def inputs_key(sources: Mapping[str, str], settings: dict[str, str]) -> str:
+    """The sha256 of every byte the pages depend on, plus the build's settings.
+
+    `sources` is what the readers read: each file's path in the data root and the sha256 of
+    exactly the bytes they parsed. A file behind a linked folder counts, a stray file the
+    readers ignore does not, and no file is read a second time here.
+    """
     digest = hashlib.sha256(json.dumps({"format": CACHE_FORMAT, "settings": settings}, sort_keys=True).encode())
     for library in LIBRARIES:
         digest.update(f"{library}=={version(library)}\n".encode())
-    inputs = [("data", data_root), ("generator", GENERATOR_DIR), ("templates", resources.TEMPLATES_DIR)]
-    for label, root in inputs:
+    for rel_path, sha256 in sorted(sources.items()):
+        digest.update(f"data/{rel_path}\n{sha256}\n".encode())
+    for label, root in (("generator", GENERATOR_DIR), ("templates", resources.TEMPLATES_DIR)):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             data = path.read_bytes()
             digest.update(f"{label}/{path.relative_to(root).as_posix()}\n{len(data)}\n".encode())

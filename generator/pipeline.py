@@ -57,6 +57,7 @@ class CheckedExport:
     archive: Archive | None  # None when the export has errors
     problems: tuple[Problem, ...]
     register: Register = field(default_factory=dict)  # the codes published before this run
+    sources: dict[str, str] = field(default_factory=dict)  # each file read → sha256 of its bytes (readers)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -121,8 +122,8 @@ def check_export(
         releases, problems = validate_data_root(raw, published_codes(register))
         problems = tuple(register_problems) + problems
         if any(p.is_error for p in problems) or not releases:
-            return CheckedExport(None, problems)
-        return CheckedExport(build_archive(releases, is_sample, register), problems, register)
+            return CheckedExport(None, problems, sources=raw.sources)
+        return CheckedExport(build_archive(releases, is_sample, register), problems, register, raw.sources)
 
 
 def build(
@@ -198,7 +199,7 @@ def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
                     "changes": "".join(changes.report_json(r, code_base) for r in reports),
                     "problems": "\n".join(str(p) for p in checked.problems),
                 }
-                content_key = pagecache.inputs_key(settings.data_root, key_settings)
+                content_key = pagecache.inputs_key(checked.sources, key_settings)
                 rendered = pagecache.load(settings.page_cache, content_key)
                 if rendered is None:
                     rendered = _render_content(shown, site_info, checked.problems, reports, complaint_url)

@@ -41,12 +41,13 @@ class Problem:
         return _visible(f"{place}: {text}")
 
     def as_dict(self) -> dict[str, str]:
+        """The problem's parts, each a string that any UTF-8 output can carry (JSON, a log)."""
         return {
-            "file": self.file,
-            "row": self.row,
-            "column": self.column,
+            "file": _encodable(self.file),
+            "row": _encodable(self.row),
+            "column": _encodable(self.column),
             "severity": self.severity.value,
-            "message": self.message,
+            "message": _encodable(self.message),
         }
 
 
@@ -96,8 +97,15 @@ class PartlyPublished(PortalError):
 
 # Control characters from a cell or a header are shown by their code: an escape sequence in
 # an export must not drive the terminal that prints the message, nor split it into two lines.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A lone surrogate (a file name that is not UTF-8, a YAML "\ud800") has no UTF-8 form at all:
+# printed as it is, it would stop the output half-way.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _visible(line: str) -> str:
     return _CONTROL.sub(lambda m: "⏎" if m.group() == "\n" else f"<U+{ord(m.group()):04X}>", line)
+
+
+def _encodable(text: str) -> str:
+    return _SURROGATE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import readers
+from generator.readers import limits
 
 from .conftest import MINIMAL, REPO
 from .test_build import tree_digest
@@ -44,7 +44,7 @@ def _write_unclosed_quote(path: Path) -> None:
 
 
 def _write_many_rows(path: Path) -> None:
-    lines = ["二维码编号,项目编号,标识位置"] + [f"C{i:07d},BT-0001," for i in range(readers.MAX_ROWS + 5)]
+    lines = ["二维码编号,项目编号,标识位置"] + [f"C{i:07d},BT-0001," for i in range(limits.MAX_ROWS + 5)]
     path.write_text("\r\n".join(lines), encoding="utf-8")
 
 

@@ -84,7 +84,8 @@ def _stats(work):
         path.relative_to(work).as_posix(): (path.stat().st_mtime_ns, path.stat().st_ino)
         for folder in ("content", "qr", ".cache")
         for path in (work / folder).rglob("*")
-        if path.is_file()
+        # The replaced site's register, kept for a rollback: the second build replaces the first site.
+        if path.is_file() and path.name != "register.previous.csv"
     }
 
 

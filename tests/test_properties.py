@@ -27,8 +27,11 @@ import yaml
 
 from generator import resources
 from generator.settings import load_settings
-from generator import fields, readers, site
+from generator import fields, site
 from generator.markup import render_restricted_markdown
+from generator.readers.csv_tables import plausible_chinese
+from generator.readers.files import Reading
+from generator.readers.tables import read_table
 from generator.render import make_environment
 from generator.schema import QRCODES
 
@@ -48,8 +51,9 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 
 def _label_read_back(path: Path) -> str:
-    problems: list = []
-    table = readers.read_table(path.parent, path, QRCODES, problems)
+    reading = Reading(path.parent)
+    problems = reading.problems
+    table = read_table(reading, path, QRCODES)
     assert table is not None and not [p for p in problems if p.is_error], [str(p) for p in problems]
     return fields.parse_text(table.rows[0].cells["label"])
 
@@ -68,7 +72,7 @@ def test_any_csv_cell_reads_back_as_written(text, encoding):
             writer.writerow(["二维码编号", "项目编号", "标识位置"])
             writer.writerow(["BT000101", "BT-0001", text])
         raw = path.read_bytes()
-        if encoding == "gb18030" and not readers._plausible_chinese(raw.decode("gb18030")):
+        if encoding == "gb18030" and not plausible_chinese(raw.decode("gb18030")):
             return  # mostly rare characters: refused as a likely Big5 file, tested elsewhere
         assert _label_read_back(path) == _expected_cell(text)
 
