@@ -64,7 +64,8 @@ def run_mkdocs(
             site_url=site_url,
         )
         config.extra["sample_data"] = is_sample
-        for name, plugin in {"portal-release-sources": _release_sources(), **(plugins or {})}.items():
+        own = {"portal-release-sources": _release_sources(), "portal-data-page-files": _data_page_files()}
+        for name, plugin in {**own, **(plugins or {})}.items():
             config.plugins[name] = plugin  # registers its on_* events
         build(config)
     except MkDocsException as exc:
@@ -87,6 +88,22 @@ def _release_sources():
             return html
 
     return ReleaseSources()
+
+
+def _data_page_files():
+    """A plugin that gives the page of an id named like mkdocs' own files (`index`, `README`) its id's URL."""
+    from mkdocs.plugins import BasePlugin
+
+    from .render import data_page_dest
+
+    class DataPageFiles(BasePlugin):
+        def on_files(self, files, *, config):
+            for file in files.documentation_pages():
+                if dest := data_page_dest(file.src_uri):
+                    file.dest_uri = dest  # url and abs_dest_path follow from it
+            return files
+
+    return DataPageFiles()
 
 
 def staging_dir(site_dir: Path) -> Path:
