@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -63,7 +64,17 @@ def quote(found: object) -> str:
     text = str(found)
     if len(text) > 60:
         text = text[:57] + "…"
-    return "“" + text.replace("\n", "⏎") + "”"
+    # Controls, direction marks and other invisible format characters are shown by their code:
+    # the terminal neither obeys them nor reorders the line, and the reader sees they are there.
+    shown = "".join(
+        f"<U+{ord(char):04X}>" if unicodedata.category(char) in _SHOWN_BY_CODE else char
+        for char in text.replace("\n", "⏎")
+    )
+    return "“" + shown + "”"
+
+
+def expected_found(expected: str, found: object) -> str:
+    return f"应为{expected}，实际为{quote(found)}"
 
 
 class PortalError(Exception):
@@ -85,6 +96,7 @@ class BuildFailed(PortalError):
 # Control characters from a cell or a header are shown by their code: an escape sequence in
 # an export must not drive the terminal that prints the message, nor split it into two lines.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SHOWN_BY_CODE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def _visible(line: str) -> str:

@@ -17,6 +17,7 @@ import jinja2
 
 from . import codes as qr
 from . import signs, site
+from .formulas import neutralise_formula  # the manifest is opened in Excel by sign makers
 from .model import Archive
 from .pipeline import REGISTER_NAME, check_export
 from .problems import ExportInvalid, PortalError, Problem
@@ -44,8 +45,6 @@ MANIFEST_COLUMNS = (
     "proof_page",
     "first_release",
 )
-# Cells a spreadsheet would run as a formula; the manifest is opened in Excel by sign makers.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[str], None]
 
@@ -152,8 +151,8 @@ def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs
             (
                 code.code_id,
                 code.project_id,
-                _cell(code.project_name),
-                _cell(code.label),
+                neutralise_formula(code.project_name),
+                neutralise_formula(code.label),
                 code.url,
                 code.short_url,
                 code.version,
@@ -167,10 +166,6 @@ def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs
             )
         )
     return "\ufeff" + out.getvalue()
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 @functools.cache
