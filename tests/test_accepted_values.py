@@ -213,3 +213,33 @@ def test_every_formula_start_gets_a_quote():
 
     assert [neutralise_formula(start + "x") for start in FORMULA_STARTS] == ["'" + s + "x" for s in FORMULA_STARTS]
     assert neutralise_formula("x=1") == "x=1" and neutralise_formula("") == ""
+
+
+def test_search_excerpts_show_the_text_as_written(built):
+    """Entity-like text in the data is shown in a search result's excerpt as written, not decoded."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from .conftest import CHROMIUM_ARGS
+    from .test_hostile import _QuietHandler
+
+    handler = functools.partial(_QuietHandler, directory=str(built[0].site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_port}/search/")
+            page.fill("#portal-search-query", "img")
+            page.press("#portal-search-query", "Enter")
+            page.wait_for_selector("#portal-search-status:text-matches('^(找到|没有)')", timeout=30_000)
+            excerpts = page.locator(".sr-result p").all_text_contents()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert excerpts and all("&lt;img src=x&gt;" in e and "<img" not in e for e in excerpts), excerpts
