@@ -36,8 +36,18 @@ _FULL_WIDTH_PUNCTUATION = str.maketrans({"(": "（", ")": "）", ",": "，", ":"
 _SPACES = re.compile(r"\s+")
 
 
+def _hidden(char: str) -> bool:
+    """Invisible, except the joiner and variation selectors that make an emoji what it is."""
+    return is_invisible(char) and char != "\u200d" and not "\ufe00" <= char <= "\ufe0f"
+
+
 def facet_key(text: str) -> str:
     """The spelling that every look-alike of `text` shares."""
-    shown = "".join(" " if char.isspace() else char for char in text if char.isspace() or not is_invisible(char))
+    shown = "".join(" " if char.isspace() else char for char in text if char.isspace() or not _hidden(char))
     folded = unicodedata.normalize("NFKC", shown.translate(_RADICALS)).translate(_FULL_WIDTH_PUNCTUATION)
     return _SPACES.sub(" ", folded).strip()
+
+
+def is_lookalike(text: str) -> bool:
+    """Whether `text` differs from its key by more than the width of its punctuation (worth a warning)."""
+    return facet_key(text) != _SPACES.sub(" ", text.translate(_FULL_WIDTH_PUNCTUATION)).strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from . import fields
-from .lookalikes import facet_key
+from .lookalikes import facet_key, is_lookalike
 from .model import ProgressReport, Project, QrCode, Release
 from .privacy import find_possible_old_id_number, find_private_number
 from .problems import Problem, error, expected_found, quote, warning
@@ -205,7 +205,8 @@ class _ReleaseValidator:
                 continue
             self._warn_implausible(table, row, values, ("total_investment", "annual_plan", "completed_investment"))
             for key in ("region", "category"):
-                if (folded := facet_key(values[key])) != values[key]:
+                if is_lookalike(values[key]):
+                    folded = facet_key(values[key])
                     self.problems.append(
                         _row_warning(table, row, key, LOOKALIKE.format(found=quote(values[key]), key=quote(folded)))
                     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import fields
-from .lookalikes import facet_key
+from .lookalikes import facet_key, is_lookalike
 from .model import Bulletin, Case
 from .problems import Problem, quote
 from .readers import Located, RawRelease, RawYaml
@@ -138,7 +138,8 @@ def _case(reader: YamlFields, item: Located, path: str) -> Case | None:
     if values["case_id"] is None or any(values[k] is None for k in ("title", "region", "category", "text")):
         return None
     for key in _FACET_KEYS:
-        if values[key] and (folded := facet_key(values[key])) != values[key]:
+        if values[key] and is_lookalike(values[key]):
+            folded = facet_key(values[key])
             reader.warn(
                 mapping[key], key, LOOKALIKE.format(found=quote(values[key]), key=quote(folded)), f"{path}.{key}"
             )
