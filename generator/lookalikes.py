@@ -3,8 +3,9 @@
 `昆都仑区` typed on one computer and `昆都仑区` with a zero-width space, its decomposed
 (NFD) form, a full-width letter, or a CJK radical in place of the ideograph (`⻓` U+2ED3 for
 `长`, as PDF text often has) would otherwise become separate facet pages and feeds. The key
-removes what shows nothing, maps the radicals to their ideographs, applies NFKC, and keeps
-Chinese punctuation full-width (NFKC would make `（` a `(`), so an ordinary name is its own key.
+removes what shows nothing, maps the radicals to their ideographs and full-width letters and
+digits to ASCII, and composes (NFC); everything else stays, so an ordinary name is its own key
+and the facet URL of every existing value (a hash of the key) is what it was.
 """
 
 from __future__ import annotations
@@ -31,23 +32,24 @@ _RADICALS = str.maketrans(
         "\u2ee9": "黄", "\u2eea": "黾", "\u2eec": "齐", "\u2eee": "齿", "\u2ef0": "龙",
     }
 )  # fmt: skip
-# NFKC makes the full-width punctuation of Chinese text ASCII; the key keeps it full-width.
-_FULL_WIDTH_PUNCTUATION = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
-_SPACES = re.compile(r"\s+")
+# Full-width letters and digits are the ASCII ones in another width; full-width punctuation is how
+# Chinese is written (`（`, `，`), so it is kept, and ASCII punctuation too: a name's key is the
+# name itself unless it holds one of the look-alikes, and its facet's URL never changes.
+_FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2f00-\u2fdf]")
 
 
 def _hidden(char: str) -> bool:
-    """Invisible, except the joiner and variation selectors that make an emoji what it is."""
-    return is_invisible(char) and char != "\u200d" and not "\ufe00" <= char <= "\ufe0f"
+    """Invisible, except spaces and the joiner and variation selectors that make an emoji what it is."""
+    return is_invisible(char) and not char.isspace() and char != "\u200d" and not "\ufe00" <= char <= "\ufe0f"
 
 
 def facet_key(text: str) -> str:
-    """The spelling that every look-alike of `text` shares."""
-    shown = "".join(" " if char.isspace() else char for char in text if char.isspace() or not _hidden(char))
-    folded = unicodedata.normalize("NFKC", shown.translate(_RADICALS)).translate(_FULL_WIDTH_PUNCTUATION)
-    return _SPACES.sub(" ", folded).strip()
+    """The spelling that every look-alike of `text` shares: NFC, radicals and full-width letters folded, invisibles gone."""
+    shown = "".join(char for char in text if not _hidden(char)).translate(_RADICALS)
+    folded = _FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), shown)
+    return unicodedata.normalize("NFC", folded).strip()
 
 
 def is_lookalike(text: str) -> bool:
-    """Whether `text` differs from its key by more than the width of its punctuation (worth a warning)."""
-    return facet_key(text) != _SPACES.sub(" ", text.translate(_FULL_WIDTH_PUNCTUATION)).strip()
+    """Whether `text` is not its own key (worth a warning where it was found)."""
+    return facet_key(text) != text

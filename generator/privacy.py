@@ -52,7 +52,9 @@ def find_private_number(text: str) -> str | None:
 
 def find_possible_old_id_number(text: str) -> bool:
     """Whether the text holds 15 digits whose 7th–12th are a valid date: maybe an old ID number."""
-    for match in _OLD_ID_NUMBER.finditer(_as_read(text)) if text else ():
+    if not text:
+        return False
+    for match in _OLD_ID_NUMBER.finditer(_as_read(text)):
         year, month, day = (int(g) for g in match.groups())
         try:
             date(1900 + year, month, day)

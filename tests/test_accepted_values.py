@@ -204,7 +204,8 @@ def test_facet_key_folds_every_kind_of_look_alike():
         assert facet_key(spelling) != spelling
     assert facet_key("\u2ed3安区") == "长安区" and facet_key("\u2f08民区") == "人民区"
     assert facet_key(unicodedata.normalize("NFD", "Café区")) == "Café区" and facet_key("Ｃａｆé区") == "Café区"
-    assert facet_key("某区(开发区)") == facet_key("某区（开发区）") == "某区（开发区）"  # an ordinary name is its key
+    for ordinary in ("某区(开发区)", "某区（开发区）", "违规收受礼金", "A  B", "①号线…"):
+        assert facet_key(ordinary) == ordinary  # its facet URL does not change
     assert facet_key("违规收受礼金") == "违规收受礼金"
 
 
