@@ -1,5 +1,9 @@
 """Validate raw releases against the export contract and turn them into model objects.
 
+This module checks release.yaml and the tables (projects, codes, progress) and runs the
+releases in order; the bulletins are checked by `validate_bulletins`, the fields of a YAML
+document read by `yaml_fields`.
+
 Every independent problem is collected, each with its file, row and column.
 Cross-record checks (duplicate ids, references, codes that move) skip records
 that already failed, so one bad cell does not cause a cascade of messages.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+
 from . import fields
 from .lookalikes import facet_key, is_lookalike
 from .model import ProgressReport, Project, QrCode, Release
