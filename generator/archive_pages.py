@@ -15,7 +15,7 @@ from markupsafe import Markup
 from . import charts, downloads, feeds, oc4ids
 from .facets import CaseEntry, Facet, FacetValue, build_facets, case_entries, disposition_kinds, facet_value_of
 from .model import Archive, BulletinRecord, Case, ProjectRecord
-from .render import SiteInfo, _cases_naming_projects, make_environment
+from .render import SiteInfo, _cases_naming_projects, make_environment, page_file
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,11 @@ def render_archive(archive: Archive, site: SiteInfo) -> dict[str, str | bytes]:
     cases_of_project = {key: tuple(case.case_id for _, case in found) for key, found in naming.items()}
 
     for entry in entries:
-        page(f"cases/{entry.case_id}.md", "case.md.j2", _case_page(entry, facets, projects_of_case, projects_by_key))
+        page(
+            f"cases/{page_file(entry.case_id)}",
+            "case.md.j2",
+            _case_page(entry, facets, projects_of_case, projects_by_key),
+        )
     page("facets/index.md", "browse.md.j2", BrowsePage(facets, len(entries)))
     for facet in facets:
         for value in facet.values:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from . import exact_json
+from .exact_json import number_literal
 from .facets import disposition_kinds
+from .formulas import neutralise_formula
 from .model import Archive, Project
 from .render import SiteInfo
 
@@ -111,16 +113,13 @@ PROJECT_COLUMNS = (
 )  # fmt: skip
 
 
-def json_number(value: Decimal | None) -> int | float | None:
-    """A Decimal for JSON: an int when whole, else a float that prints back as the same number."""
+def json_number(value: Decimal | None) -> int | Decimal | None:
+    """A Decimal for JSON: an int when whole, else the Decimal itself, written digit for digit (`exact_json`)."""
     if value is None:
         return None
     if value == value.to_integral_value():
         return int(value)
-    number = float(value)
-    if Decimal(repr(number)) != value:
-        raise ValueError(f"{value} does not survive as a JSON number")
-    return number
+    return value
 
 
 def csv_cell(value: object) -> str:
@@ -131,7 +130,7 @@ def csv_cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return LIST_SEPARATOR.join(value)
-    return repr(value) if isinstance(value, float) else str(value)
+    return number_literal(value) if isinstance(value, Decimal) else str(value)
 
 
 def _iso(value: date | None) -> str | None:
@@ -237,7 +236,34 @@ def to_json(archive: Archive, key: str, rows: list[dict]) -> bytes:
         "license": LICENCE_URL,
         key: rows,
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (exact_json.dumps(document, indent=1) + "\n").encode("utf-8")
+
+
+# The columns of free text from the export: in CSV, a `'` goes before such a text that a spreadsheet
+# would run as a formula (`formulas`). Ids, numbers, dates, URLs, phones and our own words never change.
+FREE_TEXT_KEYS = frozenset(
+    {
+        "title",
+        "person",
+        "position",
+        "region",
+        "category",
+        "disposition",
+        "issuer",
+        "bulletin_title",
+        "text",
+        "summary",
+        "name",
+        "owner",
+        "contractor",
+        "supervisor",
+        "department",
+        "leader",
+        "progress_note",
+        "scope",
+        "location",
+    }
+)
 
 
 def to_csv(columns: tuple[Column, ...], rows: list[dict]) -> bytes:
@@ -246,7 +272,12 @@ def to_csv(columns: tuple[Column, ...], rows: list[dict]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.key for column in columns])
     for row in rows:
-        writer.writerow([csv_cell(row[column.key]) for column in columns])
+        writer.writerow(
+            [
+                neutralise_formula(csv_cell(row[c.key])) if c.key in FREE_TEXT_KEYS else csv_cell(row[c.key])
+                for c in columns
+            ]
+        )
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 

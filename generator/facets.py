@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .lookalikes import facet_key
 from .model import Archive, BulletinRecord, Case
 
 # Kinds of disposition, in the order of their weight, with the words that name them in a
@@ -44,7 +45,7 @@ class CaseEntry:
 
 @dataclass(frozen=True)
 class FacetValue:
-    label: str  # as shown, e.g. 违规收受礼金 or 2021年11月
+    label: str  # as shown, e.g. 违规收受礼金 or 2021年11月: the facet key that its spellings share
     slug: str  # the page's file name: [a-z0-9-] only
     entries: tuple[CaseEntry, ...]  # newest bulletin first, then in bulletin order
 
@@ -62,7 +63,8 @@ def disposition_kinds(disposition: str) -> tuple[tuple[str, str], ...]:
     """The kinds (label, slug) a disposition text names, in the order of DISPOSITION_KINDS."""
     if not disposition.strip():
         return (NO_KIND,)
-    found = tuple((label, slug) for label, slug, pattern in DISPOSITION_KINDS if pattern.search(disposition))
+    wording = facet_key(disposition)  # 开除\u200b党籍 names the kind as plainly as 开除党籍
+    found = tuple((label, slug) for label, slug, pattern in DISPOSITION_KINDS if pattern.search(wording))
     return found or (OTHER_KIND,)
 
 
@@ -85,8 +87,9 @@ def build_facets(archive: Archive) -> tuple[Facet, ...]:
     for entry in entries:
         published = entry.record.bulletin.published
         months[f"{published.year:04d}-{published.month:02d}"].append(entry)
-        regions[entry.case.region].append(entry)
-        categories[entry.case.category].append(entry)
+        # Look-alike spellings (invisible characters, NFD, full-width, radicals) share one value.
+        regions[facet_key(entry.case.region)].append(entry)
+        categories[facet_key(entry.case.category)].append(entry)
         for kind in disposition_kinds(entry.case.disposition):
             kinds[kind].append(entry)
     kind_order = [(label, slug) for label, slug, _ in DISPOSITION_KINDS] + [OTHER_KIND, NO_KIND]
@@ -130,10 +133,11 @@ def _hashed_values(groups: dict[str, list[CaseEntry]]) -> tuple[FacetValue, ...]
 
 
 def facet_value_of(facets: tuple[Facet, ...], key: str, label: str) -> FacetValue:
-    """The value of facet `key` named `label` (for links from a case page to its facet pages)."""
+    """The value of facet `key` named `label` or a look-alike of it (for links from a case page to its facet pages)."""
+    wanted = facet_key(label)
     for facet in facets:
         if facet.key == key:
             for value in facet.values:
-                if value.label == label:
+                if value.label == wanted:
                     return value
     raise KeyError((key, label))

@@ -51,8 +51,31 @@ def clean_text(value: object) -> str:
     return str(value).strip(_SPACES)
 
 
+# Characters that show nothing: format characters (zero-width spaces and joiners, bidi marks,
+# the BOM), every kind of space (em, ideographic…), controls, the Hangul fillers, the braille
+# blank, the combining grapheme joiner, variation selectors and Khmer's invisible vowels. A
+# required text made only of these would publish an empty title: it is blank.
+_INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+
+
+def is_invisible(char: str) -> bool:
+    if char in _INVISIBLE_EXTRA or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
+        return True
+    return unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+
+
 def is_blank(value: object) -> bool:
-    return clean_text(value) == ""
+    """Empty, or nothing but characters that show nothing."""
+    return all(is_invisible(char) for char in clean_text(value))
+
+
+def blank_message(value: object) -> str:
+    """What a required field that `is_blank` says: empty, or what invisible characters it holds."""
+    text = clean_text(value)
+    if not text:
+        return "必填，不能为空"
+    codes = "、".join(dict.fromkeys(f"U+{ord(char):04X}" for char in text[:60]))
+    return f"必填，不能为空：实际只有不可见字符（{codes}）"
 
 
 def _halfwidth(text: str) -> str:
@@ -62,7 +85,24 @@ def _halfwidth(text: str) -> str:
 
 # Control characters have no visible form, and XML (feeds, sitemaps) cannot carry them at all:
 # a text holding one is refused rather than published altered. Tabs and line breaks are text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# The C1 controls (U+0080–U+009F) are refused like the C0 ones: a terminal obeys them too.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# A letter carries a few combining marks at most (Vietnamese two, Tibetan stacks four or five);
+# a hundred on one letter ("Zalgo" text) spill over the lines around it and widen the page.
+MAX_COMBINING_MARKS = 5
+
+
+def _combining_run(text: str) -> tuple[int, int] | None:
+    """Start and length of the first run of more than MAX_COMBINING_MARKS combining marks, of any script."""
+    run = 0
+    for index, char in enumerate(text):
+        run = run + 1 if unicodedata.category(char) in ("Mn", "Me") else 0
+        if run > MAX_COMBINING_MARKS:
+            start = index - run + 1
+            while start + run < len(text) and unicodedata.category(text[start + run]) in ("Mn", "Me"):
+                run += 1
+            return start, run
+    return None
 
 
 def parse_text(value: object, max_chars: int | None = None) -> str:
@@ -72,6 +112,11 @@ def parse_text(value: object, max_chars: int | None = None) -> str:
         raise FieldError(f"不超过 {limit} 个字符，实际为 {len(text)} 个字符", text)
     if control := _CONTROL.search(text):
         raise FieldError(f"不含控制字符的文字（第 {control.start() + 1} 个字符是 U+{ord(control.group()):04X}）", text)
+    if run := _combining_run(text):
+        raise FieldError(
+            f"每个字符最多带 {MAX_COMBINING_MARKS} 个组合符号的文字（第 {run[0] + 1} 个字符起连续 {run[1]} 个组合符号）",
+            text,
+        )
     return text
 
 
@@ -103,6 +148,8 @@ def parse_decimal(value: object, minimum: Decimal | None = Decimal(0)) -> Decima
             raise FieldError("数字", clean_text(value)) from exc
     if not number.is_finite():
         raise FieldError("数字", clean_text(value))
+    if number.is_zero():
+        number = abs(number)  # "-0" is zero: shown and published as 0
     if minimum is not None and number < minimum:
         raise FieldError(f"不小于 {minimum} 的数字", clean_text(value))
     return number
@@ -177,6 +224,10 @@ def tel_uri(phone: str) -> str:
 
 def parse_url(value: object) -> str:
     text = clean_text(value)
+    # A direction mark or other invisible character inside a URL breaks the link it makes and
+    # can show one address while going to another.
+    if hidden := next((i for i, char in enumerate(text) if is_invisible(char) and not char.isspace()), None):
+        raise FieldError(f"不含不可见字符的网址（第 {hidden + 1} 个字符是 U+{ord(text[hidden]):04X}）", text)
     if not re.fullmatch(r"https?://[^\s<>\"'`]+", text, flags=re.IGNORECASE):
         raise FieldError("以 http:// 或 https:// 开头的网址", text)
     return text

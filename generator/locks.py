@@ -15,7 +15,7 @@ LOCK_NAME = ".portal-build.lock"
 
 
 @contextmanager
-def build_lock(settings: Settings) -> Iterator[None]:
+def build_lock(settings: Settings, lock_data_root: bool = True) -> Iterator[None]:
     """One build of a data root at a time, one per work folder, and one per output folder.
 
     flock, not a lock file's existence: the kernel drops the lock when the
@@ -23,12 +23,14 @@ def build_lock(settings: Settings) -> Iterator[None]:
     The data root is locked through its own folder, whichever work folder and
     site the other build writes to; the output folder through a file beside it,
     whichever data root and work folder the other build uses.
+    A rollback reads no data root: it locks only the work and output folders.
     """
     work_dir, data_root, site_dir = settings.work_dir, settings.data_root, settings.site_dir
     work_dir.mkdir(parents=True, exist_ok=True)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     try:
-        root_fd = os.open(data_root, os.O_RDONLY | os.O_DIRECTORY)
+        # Without the data root's lock, the work folder is opened in its place: the same code path.
+        root_fd = os.open(data_root if lock_data_root else work_dir, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise BuildFailed(f"无法打开数据目录 {data_root}：{exc.strerror}") from None
     try:
@@ -36,7 +38,7 @@ def build_lock(settings: Settings) -> Iterator[None]:
             work_lock = held.enter_context(open(work_dir / LOCK_NAME, "a+"))
             out_lock = held.enter_context(open(site_dir.parent / f".{site_dir.name}.portal-lock", "a+"))
             for fd, what, holder in (
-                (root_fd, f"数据目录 {data_root}", None),
+                *([(root_fd, f"数据目录 {data_root}", None)] if lock_data_root else []),
                 (work_lock.fileno(), f"工作目录 {work_dir}", work_lock),
                 (out_lock.fileno(), f"输出目录 {site_dir}", out_lock),
             ):

@@ -9,10 +9,10 @@ suspended project is still in implementation; the export's status is kept as a c
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 
+from . import exact_json
 from .downloads import LICENCE_URL, json_number
 from .facets import hashed_slug
 from .model import Archive, Project, ProjectRecord
@@ -140,4 +140,4 @@ def build_package(archive: Archive, site: SiteInfo) -> bytes:
         "version": OC4IDS_VERSION,
         "projects": [project_entry(record, site) for record in archive.projects],
     }
-    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (exact_json.dumps(package, indent=1) + "\n").encode("utf-8")

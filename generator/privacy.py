@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 # 18 characters, whole or in the 6-8-4 groups of the printed card, with a space or hyphen.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{6})[ \-]?(\d{8})[ \-]?(\d{3}[\dXx])(?!\d)")
-# 11 digits from 13–19, written whole, as 3-4-4 groups with spaces or hyphens, or after +86.
+# 11 digits from 13–19, written whole, as 3-4-4 groups with spaces or hyphens (or one dot or
+# slash between each group: 138.1234.5678, 138/1234/5678), or after +86.
 _SEPARATOR = r"[ \-]{0,3}"
-_MOBILE = re.compile(rf"(?<![\d+])(?:\+?86{_SEPARATOR})?(1[3-9]\d){_SEPARATOR}(\d{{4}}){_SEPARATOR}(\d{{4}})(?!\d)")
+_GROUPS = rf"(?:{_SEPARATOR}\d{{4}}{_SEPARATOR}|(?P<mark>[./])\d{{4}}(?P=mark))"
+_MOBILE = re.compile(rf"(?<![\d+])(?:\+?86{_SEPARATOR})?1[3-9]\d{_GROUPS}\d{{4}}(?!\d)")
+# The 15-digit ID number of before 1999 has no check digit: a run of 15 digits is one only where
+# its 7th–12th digits are a birth date (YYMMDD of the 1900s), and even then it may be an account
+# or a serial number, so it is a warning to check, not a refusal.
+_OLD_ID_NUMBER = re.compile(r"(?<!\d)\d{6}(\d{2})(\d{2})(\d{2})\d{3}(?!\d)")
 # Invisible characters (zero-width spaces, joiners, direction marks) hide nothing from a
 # reader's eye, so they hide nothing from this check either.
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
@@ -41,3 +48,17 @@ def find_private_number(text: str) -> str | None:
     if _MOBILE.search(folded):
         return "手机号码"
     return None
+
+
+def find_possible_old_id_number(text: str) -> bool:
+    """Whether the text holds 15 digits whose 7th–12th are a valid date: maybe an old ID number."""
+    if not text:
+        return False
+    for match in _OLD_ID_NUMBER.finditer(_as_read(text)):
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            date(1900 + year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False

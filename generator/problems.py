@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -64,7 +65,17 @@ def quote(found: object) -> str:
     text = str(found)
     if len(text) > 60:
         text = text[:57] + "…"
-    return "“" + text.replace("\n", "⏎") + "”"
+    # Controls, direction marks and other invisible format characters are shown by their code:
+    # the terminal neither obeys them nor reorders the line, and the reader sees they are there.
+    shown = "".join(
+        f"<U+{ord(char):04X}>" if unicodedata.category(char) in _SHOWN_BY_CODE else char
+        for char in text.replace("\n", "⏎")
+    )
+    return "“" + shown + "”"
+
+
+def expected_found(expected: str, found: object) -> str:
+    return f"应为{expected}，实际为{quote(found)}"
 
 
 class PortalError(Exception):
@@ -101,6 +112,7 @@ class PartlyPublished(PortalError):
 # printed as it is, it would stop the output half-way.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SHOWN_BY_CODE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def _visible(line: str) -> str:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import resources
 from . import fields
+from .lookalikes import facet_key
 from .markup import finalize, render_restricted_markdown
 from .model import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
 from .problems import BuildFailed
@@ -77,7 +78,7 @@ class ProjectPage:
     is_overdue: bool  # planned completion passed (at the release date) and not completed
     investment_share: int | None  # completed against total, whole percent
     chart: Markup | None  # the history drawn as SVG (_progress_chart.svg.j2); None when nothing to draw
-    source_release: Release  # the release the shown data were last published in
+    source_release: Release | None  # the release the shown data were last published in; None: kept by the register only
     changes: tuple[ProjectHistoryEntry, ...] = ()  # releases in which it was added, changed, dropped
 
 
@@ -142,6 +143,7 @@ def make_environment() -> jinja2.Environment:
         markdown=render_restricted_markdown,
         lines=text_lines,
         id_path=id_path,
+        page_file=page_file,
         status_class=lambda status: Markup(STATUS_CLASSES[status]),
         number=lambda value: Markup(str(int(value))),
         plain_number=plain_number,
@@ -205,6 +207,29 @@ def id_path(value: str) -> Markup:
     return Markup(value)
 
 
+# mkdocs reads `index.md` and `README.md` as the page of their folder, and a file system that ignores
+# case cannot tell `INDEX.md` from `index.md`: the page of an id with such a name is written with a
+# `_` after the id (never part of an id, so never another id's file) and keeps the id's URL, which
+# `data_page_dest` gives it when mkdocs builds (site.py).
+_RESERVED_STEMS = frozenset({"index", "readme"})
+_RESERVED_MARK = "_"
+
+
+def page_file(value: str) -> Markup:
+    """The Markdown file of the page of an id in its folder: `BT-0001.md`, but `index_.md` for `index`."""
+    mark = _RESERVED_MARK if id_path(value).casefold() in _RESERVED_STEMS else ""
+    return Markup(f"{value}{mark}.md")
+
+
+def data_page_dest(src_uri: str) -> str | None:
+    """Where the site holds a page `page_file` marked (`cases/index_.md` → `cases/index/index.html`)."""
+    folder, _, name = src_uri.rpartition("/")
+    stem = name.removesuffix(_RESERVED_MARK + ".md")
+    if stem == name or stem.casefold() not in _RESERVED_STEMS or not fields.ID_PATTERN.fullmatch(stem):
+        return None
+    return f"{folder}/{stem}/index.html" if folder else f"{stem}/index.html"
+
+
 def render_pages(
     archive: Archive,
     site: SiteInfo,
@@ -253,14 +278,14 @@ def render_pages(
             ),
             investment_share=share,
             chart=drawn_chart(record),
-            source_release=releases[record.last_release],
+            source_release=releases.get(record.last_release),
             changes=(project_changes or {}).get(p.key, ()),
         )
 
     for record in archive.projects:
-        emit(f"p/{record.project_id}.md", "project.md.j2", project_page(record, None))
+        emit(f"p/{page_file(record.project_id)}", "project.md.j2", project_page(record, None))
     for code in archive.codes:
-        emit(f"Q/{code.code_id}.md", "project.md.j2", project_page(by_key[code.project_id.casefold()], code))
+        emit(f"Q/{page_file(code.code_id)}", "project.md.j2", project_page(by_key[code.project_id.casefold()], code))
     emit(
         "lookup.md",
         "lookup.md.j2",
@@ -269,7 +294,7 @@ def render_pages(
     emit("bulletins/index.md", "bulletins.md.j2", BulletinIndexPage(archive.bulletins))
     for record in archive.bulletins:
         # Case pages, with their facet and project links, are rendered by `archive_pages`.
-        emit(f"bulletins/{record.bulletin.bulletin_id}.md", "bulletin.md.j2", BulletinPage(record))
+        emit(f"bulletins/{page_file(record.bulletin.bulletin_id)}", "bulletin.md.j2", BulletinPage(record))
     emit("releases/index.md", "releases.md.j2", ReleaseIndexPage(tuple(reversed(archive.releases))))
     for release in archive.releases:
         emit(f"releases/{release.release_id}.md", "release.md.j2", ReleasePage(release))
@@ -281,7 +306,7 @@ def _home(archive: Archive, current: list[ProjectRecord]) -> HomePage:
         project_count=len(current),
         code_count=sum(1 for c in archive.codes if c.is_current),
         status_counts=_counts(current, lambda r: r.project.status, STATUSES),
-        region_counts=_counts(current, lambda r: r.project.region),
+        region_counts=_counts(current, lambda r: facet_key(r.project.region)),
         latest_bulletins=archive.bulletins[:5],
         bulletin_count=len(archive.bulletins),
         case_count=sum(len(b.bulletin.cases) for b in archive.bulletins),
@@ -305,7 +330,7 @@ def _project_index(archive: Archive, current: list[ProjectRecord]) -> ProjectInd
         return tuple((name, tuple(groups[name])) for name in names)
 
     return ProjectIndexPage(
-        by_region=grouped(lambda r: r.project.region),
+        by_region=grouped(lambda r: facet_key(r.project.region)),
         by_status=grouped(lambda r: r.project.status, STATUSES),
         dropped=tuple(r for r in archive.projects if not r.is_current),
     )

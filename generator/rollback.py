@@ -31,7 +31,7 @@ def rollback(settings: Settings) -> str:
     """Exchange the published site with the previous one, and their registers; return the restored site."""
     previous = site.previous_dir(settings.site_dir)
     kept = settings.cache_dir / PREVIOUS_REGISTER
-    with build_lock(settings):
+    with build_lock(settings, lock_data_root=False):
         marker = outdir.read_site_marker(previous)
         if marker is None:
             raise BuildFailed(

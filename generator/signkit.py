@@ -18,6 +18,7 @@ import jinja2
 from . import resources
 from . import codes as qr
 from . import outdir, signs
+from .formulas import neutralise_formula  # the manifest is opened in Excel by sign makers
 from .model import Archive
 from .pipeline import check_export
 from .problems import ExportInvalid, Problem, UsageRefused
@@ -46,8 +47,6 @@ MANIFEST_COLUMNS = (
     "proof_page",
     "first_release",
 )
-# Cells a spreadsheet would run as a formula; the manifest is opened in Excel by sign makers.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[str], None]
 
@@ -157,8 +156,8 @@ def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs
             (
                 code.code_id,
                 code.project_id,
-                _cell(code.project_name),
-                _cell(code.label),
+                neutralise_formula(code.project_name),
+                neutralise_formula(code.label),
                 code.url,
                 code.short_url,
                 code.version,
@@ -172,10 +171,6 @@ def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs
             )
         )
     return "\ufeff" + out.getvalue()
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 @functools.cache

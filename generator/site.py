@@ -41,7 +41,8 @@ def run_mkdocs(settings: Settings, out_dir: Path, data_date: date, plugins: dict
         config = load_config(io.StringIO(yaml.safe_dump(mkdocs_config(settings, out_dir), allow_unicode=True)))
         if settings.overrides_dir is not None:  # the site folder's own templates win over the tool's
             config.theme.dirs.insert(0, str(settings.overrides_dir))
-        for name, plugin in {"portal-release-sources": _release_sources(), **(plugins or {})}.items():
+        own = {"portal-release-sources": _release_sources(), "portal-data-page-files": _data_page_files()}
+        for name, plugin in {**own, **(plugins or {})}.items():
             config.plugins[name] = plugin  # registers its on_* events
         build(config)
     except MkDocsException as exc:
@@ -78,6 +79,22 @@ def _release_sources():
             return html
 
     return ReleaseSources()
+
+
+def _data_page_files():
+    """A plugin that gives the page of an id named like mkdocs' own files (`index`, `README`) its id's URL."""
+    from mkdocs.plugins import BasePlugin
+
+    from .render import data_page_dest
+
+    class DataPageFiles(BasePlugin):
+        def on_files(self, files, *, config):
+            for file in files.documentation_pages():
+                if dest := data_page_dest(file.src_uri):
+                    file.dest_uri = dest  # url and abs_dest_path follow from it
+            return files
+
+    return DataPageFiles()
 
 
 def staging_dir(site_dir: Path) -> Path:

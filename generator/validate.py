@@ -1,5 +1,9 @@
 """Validate raw releases against the export contract and turn them into model objects.
 
+This module checks release.yaml and the tables (projects, codes, progress) and runs the
+releases in order; the bulletins are checked by `validate_bulletins`, the fields of a YAML
+document read by `yaml_fields`.
+
 Every independent problem is collected, each with its file, row and column.
 Cross-record checks (duplicate ids, references, codes that move) skip records
 that already failed, so one bad cell does not cause a cascade of messages.
@@ -8,14 +12,20 @@ that already failed, so one bad cell does not cause a cascade of messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from decimal import Decimal
 
 from . import fields
-from .model import Bulletin, Case, ProgressReport, Project, QrCode, Release
-from .privacy import find_private_number
-from .problems import Problem, error, quote, warning
-from .readers import Located, RawDataRoot, RawRelease, RawRow, RawTable, RawYaml
+from .lookalikes import facet_key, is_lookalike
+from .model import ProgressReport, Project, QrCode, Release
+from .privacy import find_possible_old_id_number, find_private_number
+from .problems import Problem, error, expected_found, quote, warning
+from .readers import RawDataRoot, RawRelease, RawRow, RawTable
 from .schema import PROGRESS, PROJECTS, QRCODES, TableSpec
+from .validate_bulletins import PublishedCase, validate_bulletins
+from .yaml_fields import LOOKALIKE, POSSIBLE_OLD_ID, PRIVATE_NUMBER, YamlFields
+
+
+MAX_PLAUSIBLE_WAN = Decimal(10_000_000)  # 1000 亿元: more than any single project of the region
 
 
 @dataclass(frozen=True)
@@ -34,9 +44,10 @@ def validate_data_root(
     problems = list(raw.problems)
     known_projects: set[str] = set()
     owners = dict(register)  # code key → published code, grows release by release
+    case_owners: dict[str, PublishedCase] = {}  # case key → its first publication, likewise
     releases = []
     for raw_release in raw.releases:
-        release = _ReleaseValidator(raw_release, known_projects, owners, problems).run()
+        release = _ReleaseValidator(raw_release, known_projects, owners, case_owners, problems).run()
         if release is not None:
             releases.append(release)
             known_projects.update(p.key for p in release.projects)
@@ -51,21 +62,19 @@ def _row_warning(table: RawTable, row: RawRow, key: str, message: str) -> Proble
     return warning(table.rel_path, message, row=row.number, column=table.headers.get(key, key))
 
 
-def expected_found(expected: str, found: object) -> str:
-    return f"应为{expected}，实际为{quote(found)}"
-
-
 class _ReleaseValidator:
     def __init__(
         self,
         raw: RawRelease,
         known_projects: set[str],
         owners: dict[str, PublishedCode],
+        case_owners: dict[str, PublishedCase],
         problems: list[Problem],
     ) -> None:
         self.raw = raw
         self.known_projects = known_projects
         self.owners = owners
+        self.case_owners = case_owners
         self.problems = problems
         self.errors_before = sum(p.is_error for p in problems)
 
@@ -78,7 +87,7 @@ class _ReleaseValidator:
             referable = {p.key for p in projects} | self._ids_in_rows(PROJECTS) | self.known_projects
         codes = self._codes(referable)
         progress = self._progress(referable)
-        bulletins = self._bulletins()
+        bulletins = validate_bulletins(self.raw, self.problems, self.case_owners)
         if header is None or sum(p.is_error for p in self.problems) > self.errors_before:
             return None
         published, issuer, notes = header
@@ -100,7 +109,7 @@ class _ReleaseValidator:
         document = self.raw.release_yaml
         if document is None:
             return None
-        reader = _YamlFields(document, self.problems)
+        reader = YamlFields(document, self.problems)
         mapping = reader.mapping(document.root, "")
         if mapping is None:
             return None
@@ -131,7 +140,7 @@ class _ReleaseValidator:
                 raw_value = row.cells.get(column.key)
                 if fields.is_blank(raw_value):
                     if column.required:
-                        self.problems.append(_row_problem(table, row, column.key, "必填，不能为空"))
+                        self.problems.append(_row_problem(table, row, column.key, fields.blank_message(raw_value)))
                         ok = False
                     values[column.key] = "" if column.is_text else None
                     continue
@@ -141,11 +150,14 @@ class _ReleaseValidator:
                     self.problems.append(_row_problem(table, row, column.key, expected_found(exc.expected, exc.found)))
                     ok = False
                     continue
-                if column.is_text and (kind := find_private_number(value)):
-                    self.problems.append(
-                        _row_problem(table, row, column.key, f"含有{kind}，个人号码不得公开，请删除后重新导出")
-                    )
-                    ok = False
+                # Every text that can reach the site is checked, ids and URLs too; the hotline is
+                # the one number the contract has published.
+                if isinstance(value, str) and column.key != "hotline":
+                    if kind := find_private_number(value):
+                        self.problems.append(_row_problem(table, row, column.key, PRIVATE_NUMBER.format(kind=kind)))
+                        ok = False
+                    elif column.is_text and find_possible_old_id_number(value):
+                        self.problems.append(_row_warning(table, row, column.key, POSSIBLE_OLD_ID))
                 values[column.key] = value
             if ok:
                 parsed.append((row, values))
@@ -196,6 +208,13 @@ class _ReleaseValidator:
                     )
                 )
                 continue
+            self._warn_implausible(table, row, values, ("total_investment", "annual_plan", "completed_investment"))
+            for key in ("region", "category"):
+                if is_lookalike(values[key]):
+                    folded = facet_key(values[key])
+                    self.problems.append(
+                        _row_warning(table, row, key, LOOKALIKE.format(found=quote(values[key]), key=quote(folded)))
+                    )
             done, total = values["completed_investment"], values["total_investment"]
             if done is not None and done > total:
                 self.problems.append(
@@ -208,6 +227,20 @@ class _ReleaseValidator:
                 )
             projects.append(Project(**values))
         return projects
+
+    def _warn_implausible(self, table: RawTable, row: RawRow, values: dict, keys: tuple[str, ...]) -> None:
+        """An amount above what any project of a city costs is most likely in 元 rather than 万元."""
+        for key in keys:
+            amount = values[key]
+            if amount is not None and amount > MAX_PLAUSIBLE_WAN:
+                self.problems.append(
+                    _row_warning(
+                        table,
+                        row,
+                        key,
+                        f"金额 {amount} 万元超过 1000 亿元（{MAX_PLAUSIBLE_WAN} 万元），请核实单位是否为万元",
+                    )
+                )
 
     def _codes(self, referable: set[str] | None) -> list[QrCode]:
         table = self.raw.tables.get(QRCODES.name)
@@ -261,180 +294,6 @@ class _ReleaseValidator:
                     )
                 )
                 continue
+            self._warn_implausible(table, row, values, ("completed_investment",))
             reports.append(ProgressReport(**values))
         return reports
-
-    # bulletins ----------------------------------------------------------------------------
-
-    def _bulletins(self) -> list[Bulletin]:
-        bulletins = []
-        seen_bulletins: dict[str, str] = {}
-        seen_cases: dict[str, str] = {}
-        for document in self.raw.bulletins:
-            bulletin = _bulletin(document, self.problems)
-            if bulletin is None:
-                continue
-            reader = _YamlFields(document, self.problems)
-            root = document.root.value
-            other = seen_bulletins.setdefault(bulletin.key, document.rel_path)
-            if other != document.rel_path:
-                reader.problem(
-                    root["bulletin_id"], "bulletin_id", f"通报编号{quote(bulletin.bulletin_id)}与 {other} 重复"
-                )
-                continue
-            duplicate = False
-            for index, case in enumerate(bulletin.cases):
-                where = f"{document.rel_path} cases[{index}]"
-                first = seen_cases.setdefault(case.case_id.casefold(), where)
-                if first != where:
-                    node = root["cases"].value[index].value["case_id"]
-                    reader.problem(
-                        node,
-                        "case_id",
-                        f"案例编号{quote(case.case_id)}与 {first} 重复",
-                        path=f"cases[{index}].case_id",
-                    )
-                    duplicate = True
-            if not duplicate:
-                bulletins.append(bulletin)
-        return bulletins
-
-
-_BULLETIN_KEYS = {"bulletin_id", "title", "issuer", "region", "published", "source_url", "summary", "cases"}
-_CASE_KEYS = {"case_id", "title", "person", "position", "region", "category", "disposition", "text"}
-MAX_MARKDOWN_CHARS = 50_000
-
-
-def _bulletin(document: RawYaml, problems: list[Problem]) -> Bulletin | None:
-    reader = _YamlFields(document, problems)
-    mapping = reader.mapping(document.root, "")
-    if mapping is None:
-        return None
-    errors_before = reader.errors
-    reader.warn_unknown(mapping, _BULLETIN_KEYS, "")
-    bulletin_id = reader.field(mapping, "", "bulletin_id", fields.parse_id, required=True)
-    title = reader.text(mapping, "", "title", required=True)
-    issuer = reader.text(mapping, "", "issuer", required=True)
-    region = reader.text(mapping, "", "region", required=True)
-    published = reader.field(mapping, "", "published", fields.parse_date, required=True)
-    source_url = reader.field(mapping, "", "source_url", fields.parse_url)
-    summary = reader.text(mapping, "", "summary", max_chars=MAX_MARKDOWN_CHARS)
-    cases_node = mapping.get("cases")
-    cases = []
-    if cases_node is None or cases_node.value is None:
-        reader.problem(cases_node or document.root, "cases", "必填：至少一个案例", path="cases")
-    elif not isinstance(cases_node.value, list) or not cases_node.value:
-        reader.problem(cases_node, "cases", "应为至少包含一个案例的列表", path="cases")
-    else:
-        for index, item in enumerate(cases_node.value):
-            case = _case(reader, item, f"cases[{index}]")
-            if case is not None:
-                cases.append(case)
-    if reader.errors > errors_before:
-        return None
-    return Bulletin(
-        bulletin_id=bulletin_id,
-        title=title,
-        issuer=issuer,
-        region=region,
-        published=published,
-        source_url=source_url or "",
-        summary=summary or "",
-        cases=tuple(cases),
-    )
-
-
-def _case(reader: "_YamlFields", item: Located, path: str) -> Case | None:
-    mapping = reader.mapping(item, path)
-    if mapping is None:
-        return None
-    reader.warn_unknown(mapping, _CASE_KEYS, path)
-    values = {
-        "case_id": reader.field(mapping, path, "case_id", fields.parse_id, required=True),
-        "title": reader.text(mapping, path, "title", required=True),
-        "person": reader.text(mapping, path, "person"),
-        "position": reader.text(mapping, path, "position"),
-        "region": reader.text(mapping, path, "region", required=True),
-        "category": reader.text(mapping, path, "category", required=True),
-        "disposition": reader.text(mapping, path, "disposition"),
-        "text": reader.text(mapping, path, "text", required=True, max_chars=MAX_MARKDOWN_CHARS),
-    }
-    if values["case_id"] is None or any(values[k] is None for k in ("title", "region", "category", "text")):
-        return None
-    return Case(**{k: v or "" for k, v in values.items()})
-
-
-class _YamlFields:
-    """Reads the fields of one YAML document, reporting each problem with its path and line."""
-
-    def __init__(self, document: RawYaml, problems: list[Problem]) -> None:
-        self.document = document
-        self.problems = problems
-        self.errors = 0
-
-    def problem(self, node: Located, key: str, message: str, path: str | None = None) -> None:
-        where = f"{path if path is not None else key}（第{node.line}行）"
-        self.problems.append(error(self.document.rel_path, message, row=where, column=key))
-        self.errors += 1
-
-    def mapping(self, node: Located, path: str) -> dict[str, Located] | None:
-        if not isinstance(node.value, dict):
-            where = f"{path or '文件'}（第{node.line}行）"
-            self.problems.append(error(self.document.rel_path, "应为“键: 值”形式的映射", row=where))
-            self.errors += 1
-            return None
-        return node.value
-
-    def warn_unknown(self, mapping: dict[str, Located], known: set[str], path: str) -> None:
-        for key, node in mapping.items():
-            if key not in known:
-                where = f"{_join(path, key)}（第{node.line}行）"
-                self.problems.append(warning(self.document.rel_path, "未知的键，不会发布", row=where, column=key))
-
-    def field(
-        self,
-        mapping: dict[str, Located],
-        path: str,
-        key: str,
-        parse: Callable[[object], object],
-        required: bool = False,
-    ):
-        node = mapping.get(key)
-        full_path = _join(path, key)
-        if node is None or node.value is None or (isinstance(node.value, str) and not node.value.strip()):
-            if required:
-                line_node = node or Located(None, _first_line(mapping))
-                self.problem(line_node, key, "必填，不能为空", path=full_path)
-            return None
-        if not isinstance(node.value, str):
-            self.problem(node, key, "应为一段文字，不能是列表或映射", path=full_path)
-            return None
-        try:
-            return parse(node.value)
-        except fields.FieldError as exc:
-            self.problem(node, key, expected_found(exc.expected, exc.found), path=full_path)
-            return None
-
-    def text(
-        self,
-        mapping: dict[str, Located],
-        path: str,
-        key: str,
-        required: bool = False,
-        max_chars: int | None = None,
-    ) -> str | None:
-        value = self.field(mapping, path, key, lambda v: fields.parse_text(v, max_chars), required)
-        if value is None:
-            return None if required else ""
-        if kind := find_private_number(value):
-            self.problem(mapping[key], key, f"含有{kind}，个人号码不得公开，请删除后重新导出", path=_join(path, key))
-            return None
-        return value
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _first_line(mapping: dict[str, Located]) -> int:
-    return min((node.line for node in mapping.values()), default=1)

@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 # Our own scripts, by file name under assets/javascripts/ (no page loads the theme's bundle).
 KNOWN_SCRIPTS = re.compile(r"(lookup|search)\.js")
 SAFE_SCHEMES = {"http", "https", "tel"}
+# The project page's "open in a map app" link: geo: with nothing but the two coordinates.
+GEO_LINK = re.compile(r"geo:\d{1,3}(\.\d+)?,\d{1,3}(\.\d+)?")
 URL_ATTRIBUTES = {
     "href",
     "src",
@@ -90,6 +92,8 @@ class _Scanner(HTMLParser):
                 candidates = [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in name else [value]
                 for candidate in candidates:
                     scheme = url_scheme(candidate)
+                    if scheme == "geo" and GEO_LINK.fullmatch(candidate):
+                        continue
                     if scheme is not None and scheme not in SAFE_SCHEMES:
                         self.found(f"{scheme}: link <{tag} {name}={value[:80]!r}>")
             if name == "style" and value.strip() not in ALLOWED_STYLES:

@@ -28,7 +28,16 @@ from .conftest import CHROMIUM_ARGS, REPO, TESTS
 from .site_scan import scan_site
 
 sys.path.insert(0, str(REPO / "tools"))
-from make_hostile import ALLOWED_MARKDOWN, LONG_WORD, PAYLOADS, write_data_root  # noqa: E402
+from make_hostile import (  # noqa: E402
+    ALLOWED_MARKDOWN,
+    LONG_DECIMALS,
+    LONG_WORD,
+    PAYLOADS,
+    RESERVED_BULLETINS,
+    RESERVED_CODES,
+    RESERVED_PROJECT,
+    write_data_root,
+)
 
 HOSTILE = TESTS / "data" / "hostile"
 PHONE_WIDTH = 390
@@ -66,7 +75,7 @@ def test_every_text_field_of_the_export_carries_a_payload():
 
     with (folder / "projects.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == len(PAYLOADS)
+    assert len(rows) == len(PAYLOADS) + 1  # and the project of a reserved id
     for column in PROJECTS.columns:
         if column.is_text:
             assert all(carries(row[column.header]) for row in rows), column.header
@@ -159,6 +168,30 @@ def test_each_payload_shows_as_written_on_every_page_of_its_project_and_bulletin
     for page in (project, bulletin, case):
         assert visible(LONG_WORD) in page
     assert payload in visible(pages["releases/2021-11/index.html"].text)
+
+
+def test_ids_named_like_the_sites_own_files_have_their_pages(hostile_site):
+    _, _, pages = hostile_site
+    formula = visible(PAYLOADS["formula"])
+    expected = [f"p/{RESERVED_PROJECT}/index.html"] + [f"Q/{code}/index.html" for code in RESERVED_CODES]
+    expected += [f"bulletins/{b}/index.html" for b, _ in RESERVED_BULLETINS]
+    expected += [f"cases/{c}/index.html" for _, c in RESERVED_BULLETINS]
+    for rel_path in expected:
+        assert formula in visible(pages[rel_path].text), rel_path
+    assert visible(pages["bulletins/index.html"].title).startswith("典型案例通报")
+
+
+def test_long_decimals_and_formula_text_in_the_downloads(hostile_site):
+    import json
+    from decimal import Decimal
+
+    data = hostile_site[0].site_dir / "data"
+    projects = json.loads((data / "projects.json").read_text(encoding="utf-8"), parse_float=Decimal)["projects"]
+    readme = next(p for p in projects if p["project_id"] == RESERVED_PROJECT)
+    assert [readme["longitude"], readme["latitude"]] == [Decimal(d) for d in LONG_DECIMALS]
+    assert readme["name"] == PAYLOADS["formula"]
+    rows = list(csv.DictReader((data / "projects.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert next(r for r in rows if r["project_id"] == RESERVED_PROJECT)["name"] == "'" + PAYLOADS["formula"]
 
 
 def test_allowed_markdown_still_renders(hostile_site):

@@ -47,7 +47,17 @@ PAYLOADS: dict[str, str] = {
     "zero_width": "零\u200b宽\u200c字\u200d符\u2060测\ufeff试",
     "bidi": "\u202e右向左覆盖\u202c \u2067隔离\u2069 \u2069 مرحبا שלום \u200f! \u202d强制",
     "long": "长" + "W" * 118,
+    # Kinds the contract accepts, added with issue #12 (the invisible-only, C1 and Zalgo texts are refused).
+    "combining": "组合" + "Z\u0336\u0301\u0302\u0303\u0308" * 12 + " \u0e01\u0e34\u0e4a Tiếng Việt",
+    "formula": '=HYPERLINK("https://evil.example/","点我")+1 @SUM(A1) -2 +cmd|\' /C calc\'!A0',
+    "lookalike": "昆都\u200b仑区（\u2ed3安）Ａ类\u2f08民 Cafe\u0301",
 }
+# Ids the site's own files are named like: a project, two codes, two bulletins with their cases,
+# carrying the formula payload; the project has coordinates of more digits than a float holds.
+RESERVED_PROJECT = "README"
+RESERVED_CODES = ("INDEX", "readme")
+RESERVED_BULLETINS = (("index", "README"), ("README", "index"))
+LONG_DECIMALS = ("109.840123456789012345", "40.6571234567890123456")
 
 # Longer than a name may be: the very long unbroken word, in every other text field.
 LONG_WORD = "https://example.org/" + "x" * 600
@@ -78,6 +88,8 @@ PROJECT_HEADER = [
     "建设地点",
     "监督电话",
     "更新日期",
+    "经度",
+    "纬度",
 ]
 
 
@@ -130,13 +142,21 @@ def write_data_root(out_dir: Path) -> None:
                     text,
                     "0472-6123456" if index == 1 else "",
                     "2021-11-15",
+                    "",
+                    "",
                 ]
             )
+        text = PAYLOADS["formula"]
+        writer.writerow(
+            [RESERVED_PROJECT, text, text, text, "在建", *[text] * 5, "100", text, text, text, "", "2021-11-15"]
+            + list(LONG_DECIMALS)
+        )
     write_xlsx(
         folder / "qrcodes.xlsx",
         "二维码",
         ["二维码编号", "项目编号", "标识位置"],
-        [[code_id(i), project_id(i), PAYLOADS[n]] for i, n in enumerate(names, start=1)],
+        [[code_id(i), project_id(i), PAYLOADS[n]] for i, n in enumerate(names, start=1)]
+        + [[code, RESERVED_PROJECT, PAYLOADS["formula"]] for code in RESERVED_CODES],
     )
     write_xlsx(
         folder / "progress.xlsx",
@@ -144,13 +164,14 @@ def write_data_root(out_dir: Path) -> None:
         ["项目编号", "报告日期", "形象进度（%）", "进展情况"],
         [[project_id(i), "2021-11-01", "50", PAYLOADS[n]] for i, n in enumerate(names, start=1)],
     )
-    for index, name in enumerate(names, start=1):
-        text = PAYLOADS[name]
+    bulletins = [(bulletin_id(i), f"{bulletin_id(i)}-01", project_id(i), PAYLOADS[n]) for i, n in enumerate(names, 1)]
+    bulletins += [(b, c, RESERVED_PROJECT, PAYLOADS["formula"]) for b, c in RESERVED_BULLETINS]
+    for this_bulletin, this_case, named_project, text in bulletins:
         markdown = f"{text}\n\n{ALLOWED_MARKDOWN}\n\n{LONG_WORD}"
         write_yaml(
-            folder / "bulletins" / f"{bulletin_id(index)}.yaml",
+            folder / "bulletins" / f"{this_bulletin}.yaml",
             {
-                "bulletin_id": bulletin_id(index),
+                "bulletin_id": this_bulletin,
                 "title": text,
                 "issuer": text,
                 "region": text,
@@ -159,9 +180,9 @@ def write_data_root(out_dir: Path) -> None:
                 "summary": markdown,
                 "cases": [
                     {
-                        "case_id": f"{bulletin_id(index)}-01",
+                        "case_id": this_case,
                         # Names the project, so the project page lists the case too.
-                        "title": f"{text} {project_id(index)}",
+                        "title": f"{text} {named_project}",
                         "person": text,
                         "position": text,
                         "region": text,

@@ -64,16 +64,39 @@ async function ranked(words) {
   return [...first, ...phrase.results.filter((r) => !ranked.has(r.id)), ...rest];
 }
 
-function excerptNodes(excerpt) {
-  const parsed = new DOMParser().parseFromString(`<p>${excerpt}</p>`, "text/html").body;
+// Pagefind makes an excerpt from the page's text by escaping "<" and ">" only and wrapping the
+// matched words in <mark>: read as HTML, a text's own "&lt;img" would show as "<img". So the
+// excerpt is found again in the text itself (data.content) and shown from there, exactly.
+function excerptNodes(excerpt, content) {
+  const pieces = excerpt.split(/(<mark>|<\/mark>)/);
+  let escaped = "";
+  const rawAt = []; // for each character of `escaped`, where it comes from in `content`
+  for (let i = 0; i < content.length; i++) {
+    const ch = content[i];
+    const written = ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch;
+    escaped += written;
+    for (let k = 0; k < written.length; k++) rawAt.push(i);
+  }
+  rawAt.push(content.length);
+  const start = escaped.indexOf(pieces.filter((p) => p !== "<mark>" && p !== "</mark>").join(""));
   const nodes = [];
-  for (const node of parsed.querySelectorAll("p")[0]?.childNodes ?? []) {
-    if (node.nodeName === "MARK") {
+  let at = start;
+  let marked = false;
+  for (const piece of pieces) {
+    if (piece === "<mark>" || piece === "</mark>") {
+      marked = piece === "<mark>";
+      continue;
+    }
+    // Not found (Pagefind changed its excerpts): undo its own two escapes, nothing more.
+    const text =
+      start < 0 ? piece.replace(/&lt;/g, "<").replace(/&gt;/g, ">") : content.slice(rawAt[at], rawAt[at + piece.length]);
+    at += piece.length;
+    if (marked) {
       const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
+      mark.textContent = text;
       nodes.push(mark);
     } else {
-      nodes.push(document.createTextNode(node.textContent));
+      nodes.push(document.createTextNode(text));
     }
   }
   return nodes;
@@ -94,7 +117,7 @@ function renderGroup(kind, items) {
     link.href = data.url;
     link.textContent = data.meta.title || data.url;
     const excerpt = document.createElement("p");
-    excerpt.append(...excerptNodes(data.excerpt));
+    excerpt.append(...excerptNodes(data.excerpt, data.content));
     item.append(link, excerpt);
     list.append(item);
   }
