@@ -530,6 +530,10 @@ def write_xlsx(path: Path, title: str, header: list[str], rows: list[list], perc
     ws.append(header)
     for row in rows:
         ws.append(row)
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text as the platform exports it, not a formula openpyxl would write
     if percent_col is not None:
         for (cell,) in ws.iter_rows(min_row=2, min_col=percent_col + 1, max_col=percent_col + 1):
             cell.number_format = "0%"
