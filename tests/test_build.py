@@ -291,3 +291,18 @@ def test_internal_links_of_the_sample_resolve(sample_build):
     site = sample_build.site_dir
     pages = sorted(site.rglob("*.html"))
     assert broken_internal_links(site, pages[::7]) == []
+
+
+def test_an_internal_error_is_one_line_saying_what_to_report(tmp_path, monkeypatch, capsys):
+    """A bug of ours (not bad input) must not show a staff member a traceback."""
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline, "_render_content", broken)
+    assert _build(SMALL, tmp_path) == 1
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("内部错误（ZeroDivisionError: division by zero）") and "维护者" in last
+    assert "Traceback" not in err
+    assert not (tmp_path / "site").exists()

@@ -543,10 +543,8 @@ def test_rollback_with_nothing_to_put_back_changes_nothing(tmp_path, capsys):
 
 
 def test_an_installed_copy_builds_the_same_site(tmp_path):
-    # The package as installed, not the checkout: setuptools lays out the files a wheel holds (build_py: the
-    # packages, site_templates/ mapped to generator/site_templates/, the package data). `pip install --target`
-    # would do the same, but .venv's setuptools (65.5) has no bdist_wheel without the `wheel` package.
-    # From a copy of the sources, so that the build's own files (build/, *.egg-info) stay out of the checkout.
+    # The package as pip installs it (not editable): a wheel built in pip's isolated build environment,
+    # installed into a folder of its own. From a copy of the sources, so the build leaves the checkout alone.
     source = tmp_path / "src"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(REPO / "generator", source / "generator", ignore=ignore)
@@ -554,14 +552,15 @@ def test_an_installed_copy_builds_the_same_site(tmp_path):
     shutil.copy(REPO / "pyproject.toml", source / "pyproject.toml")
     lib = tmp_path / "lib"
     install = subprocess.run(
-        [sys.executable, "-c", "import setuptools; setuptools.setup()", "build_py", "--build-lib", str(lib)],
-        cwd=source,
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
+        + ["--target", str(lib), str(source)],
         capture_output=True,
         text=True,
         check=False,
         timeout=300,
     )
     assert install.returncode == 0, install.stdout + install.stderr
+    assert (lib / "mashang_jiandu-0.1.0.dist-info" / "METADATA").is_file()  # installed from a wheel
     assert (lib / "generator" / "site_templates" / "mkdocs.base.yml").is_file()
     assert (lib / "generator" / "site_templates" / "site_folder" / "mkdocs.yml").is_file()
     assert (lib / "generator" / "site_templates" / "overrides" / "main.html").is_file()
@@ -599,3 +598,28 @@ def test_an_installed_copy_builds_the_same_site(tmp_path):
     assert (installed / "site" / "index.html").is_file()
     assert tree_digest(installed / "site") == tree_digest(checkout / "site")
     assert tree_digest(installed / "qr") == tree_digest(checkout / "qr")
+
+
+def test_a_site_folder_overrides_theme_templates_in_its_own_overrides_folder(tmp_path):
+    folder = tmp_path / "jd"
+    assert cli.main(["new", str(folder)]) == 0
+    shutil.copytree(SMALL, folder / "data", dirs_exist_ok=True)
+    (folder / "overrides" / "partials").mkdir(parents=True)
+    (folder / "overrides" / "partials" / "copyright.html").write_text(
+        '<div class="md-copyright">本站由某某市纪委监委维护</div>\n', encoding="utf-8"
+    )
+    assert cli.main(["build", "--work", str(folder)]) == 0
+    assert "本站由某某市纪委监委维护" in (folder / "site" / "index.html").read_text(encoding="utf-8")
+    # The tool's own overrides still apply beneath it: the CSP meta tag of main.html.
+    assert 'http-equiv="Content-Security-Policy"' in (folder / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_wrong_setting_names_its_key_and_builds_nothing(tmp_path, capsys):
+    folder = tmp_path / "jd"
+    assert cli.main(["new", str(folder)]) == 0
+    shutil.copytree(SMALL, folder / "data", dirs_exist_ok=True)
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("sample_data: false", "sample_data: 是"), "utf-8")
+    assert cli.main(["build", "--work", str(folder)]) == 1
+    assert "extra.sample_data 应为 true 或 false" in capsys.readouterr().err
+    assert not (folder / "site").exists() and not (folder / "content").exists()
