@@ -43,11 +43,11 @@ serve: site
 # The site behind Debian's nginx with the deployed configuration, on a free loopback port (printed).
 serve-nginx: site
 	bash tools/install-system-deps.sh
-	$(BIN)/python -m generator.nginx serve $(SITE)
+	$(BIN)/python -m generator.publish.nginx serve $(SITE)
 
 # The committed server block for the real host; regenerate after changing the CSP in mkdocs.yml.
 nginx-conf: $(STAMP)
-	$(BIN)/python -m generator.nginx config --root /srv/jd/site --listen 80 --server-name jd.example.org > deploy/nginx/jd.example.org.conf
+	$(BIN)/python -m generator.publish.nginx config --root /srv/jd/site --listen 80 --server-name jd.example.org > deploy/nginx/jd.example.org.conf
 
 # Timings of 1×, 2× and 5× the sample (add one: BENCH_SCALE=10); medians of BENCH_RUNS runs.
 BENCH_SCALES ?= 1 2 5 $(BENCH_SCALE)

@@ -30,7 +30,7 @@ import yaml
 
 from scaled import REPO, scaled_root
 
-from generator import site
+from generator.publish import site
 from generator.settings import load_settings
 
 MEASURE = Path(__file__).resolve().parent / "measure.py"

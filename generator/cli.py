@@ -9,8 +9,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from . import changes, manifest, pipeline
-from .problems import (
+from generator.render import changes
+from generator.publish import manifest
+from generator import pipeline
+from generator.errors import (
     BuildFailed,
     ExportInvalid,
     PartlyPublished,
@@ -19,10 +21,10 @@ from .problems import (
     SettingsInvalid,
     UsageRefused,
 )
-from .rollback import rollback
-from .settings import load_settings, new_site_folder
-from .signkit import make_kit
-from .signs import DEFAULT_FONT
+from generator.publish.rollback import rollback
+from generator.settings import load_settings, new_site_folder
+from generator.codes.kit import make_kit
+from generator.codes.signs import DEFAULT_FONT
 
 EXAMPLES = {
     "new": "例：portal new /srv/jd   （然后：cd /srv/jd，把每月导出放进 data/，运行 portal build）",

@@ -17,18 +17,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, manifest, outdir, quality, site
-from . import codes as qr
-from . import pagecache, search
-from .archive import build_archive
-from .archive_pages import render_archive
-from .changes import ChangeReport
-from .code_files import render_code_files
-from .codestore import PendingCodes
-from .model import Archive
-from .problems import BuildFailed, ExportInvalid, PartlyPublished, Problem, UsageRefused
-from .readers import read_data_root
-from .register import (
+from generator.render import changes
+from generator.publish import manifest
+from generator.publish import outdir
+from generator.render import quality
+from generator.publish import site
+from generator.codes import drawing as qr
+from generator.publish import page_cache as pagecache
+from generator.publish import search
+from generator.model.archive import build_archive
+from generator.render.archive_pages import render_archive
+from generator.render.changes import ChangeReport
+from generator.render.code_files import render_code_files
+from generator.publish.code_cache import PendingCodes
+from generator.model.records import Archive
+from generator.errors import BuildFailed, ExportInvalid, PartlyPublished, Problem, UsageRefused
+from generator.read import read_data_root
+from generator.model.register import (
     Register,
     parse_register,
     public_register,
@@ -37,13 +42,13 @@ from .register import (
     render_register,
     write_register,
 )
-from .rollback import keep_previous_register
-from .locks import build_lock
-from .settings import Settings, load_settings
-from .render import SiteInfo, make_environment, render_pages
-from .validate import validate_data_root
-from .withdrawals import withdraw
-from .writer import OutputTree, write_tree
+from generator.publish.rollback import keep_previous_register
+from generator.publish.locks import build_lock
+from generator.settings import Settings, load_settings
+from generator.render.pages import SiteInfo, make_environment, render_pages
+from generator.validate.releases import validate_data_root
+from generator.model.withdrawals import withdraw
+from generator.publish.writer import OutputTree, write_tree
 
 REGISTER_NAME = "register.csv"
 PENDING_NAME = ".portal-publishing"  # in the work folder while a swap's register is not yet written

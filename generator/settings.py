@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from . import resources
-from .problems import SettingsInvalid, UsageRefused
+from generator import resources
+from generator.errors import SettingsInvalid, UsageRefused
 
 CONFIG_NAME = "mkdocs.yml"
 OVERRIDES_NAME = "overrides"  # a site folder's own theme templates, ahead of the tool's

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 import pytest
 
-from generator import cli, pipeline
+from generator import cli
+from generator import pipeline
 
 from .conftest import MINIMAL
 from .test_build import page_text
@@ -198,7 +199,7 @@ def test_warnings_are_counted_on_the_site_never_quoted(built):
 def test_facet_key_folds_every_kind_of_look_alike():
     import unicodedata
 
-    from generator.lookalikes import facet_key
+    from generator.validate.lookalikes import facet_key
 
     for spelling in ("昆都\u200b仑区", "昆都仑区\u2060", "\u2ed3安区", unicodedata.normalize("NFD", "Café区")):
         assert facet_key(spelling) != spelling
@@ -210,7 +211,7 @@ def test_facet_key_folds_every_kind_of_look_alike():
 
 
 def test_every_formula_start_gets_a_quote():
-    from generator.formulas import FORMULA_STARTS, neutralise_formula
+    from generator.render.formulas import FORMULA_STARTS, neutralise_formula
 
     assert [neutralise_formula(start + "x") for start in FORMULA_STARTS] == ["'" + s + "x" for s in FORMULA_STARTS]
     assert neutralise_formula("x=1") == "x=1" and neutralise_formula("") == ""

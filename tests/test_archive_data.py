@@ -15,10 +15,10 @@ import jsonschema
 import pytest
 import referencing
 
-from generator.archive_pages import render_archive
-from generator.downloads import BULLETIN_COLUMNS, CASE_COLUMNS, PROJECT_COLUMNS, csv_cell
-from generator.facets import build_facets
-from generator.render import SiteInfo
+from generator.render.archive_pages import render_archive
+from generator.render.downloads import BULLETIN_COLUMNS, CASE_COLUMNS, PROJECT_COLUMNS, csv_cell
+from generator.render.facets import build_facets
+from generator.render.pages import SiteInfo
 
 from .conftest import REPO
 from .test_build import page_text

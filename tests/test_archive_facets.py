@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.facets import build_facets, case_entries, disposition_kinds, hashed_slug
+from generator.render.facets import build_facets, case_entries, disposition_kinds, hashed_slug
 
 from .test_build import page_text
 
@@ -95,8 +95,8 @@ def test_hostile_facet_values_cannot_leave_their_folder(sample_build):
     hostile = replace(record.bulletin.cases[0], region="../../index", category="<script>alert(1)</script>")
     bulletin = replace(record.bulletin, cases=(hostile, *record.bulletin.cases[1:]))
     changed = replace(archive, bulletins=(replace(record, current=replace(record.current, bulletin=bulletin)),))
-    from generator.archive_pages import render_archive
-    from generator.render import SiteInfo
+    from generator.render.archive_pages import render_archive
+    from generator.render.pages import SiteInfo
 
     files = render_archive(
         changed, SiteInfo(archive.newest, True, "HTTPS://JD.EXAMPLE.ORG/Q/", "https://jd.example.org/")

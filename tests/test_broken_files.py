@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.readers import limits
+from generator.read import limits
 
 from .conftest import MINIMAL, REPO
 from .test_build import tree_digest

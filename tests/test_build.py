@@ -12,7 +12,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generator import cli, pipeline
+from generator import cli
+from generator import pipeline
 
 from .conftest import MINIMAL, SAMPLE, SMALL
 
@@ -147,7 +148,7 @@ def test_invalid_export_leaves_published_site_exactly_as_it_was(tmp_path, capsys
 def test_failed_mkdocs_build_leaves_published_site(tmp_path, monkeypatch, capsys):
     assert _build(MINIMAL, tmp_path) == 0
     published = tree_digest(tmp_path / "site")
-    from generator import site
+    from generator.publish import site
 
     def broken_mkdocs(content_dir, out_dir, *args, **kwargs):
         out_dir.mkdir(parents=True)

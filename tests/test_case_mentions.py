@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from generator import pipeline, render
+from generator import pipeline
+from generator.render import pages as render
 
 from .conftest import SMALL
 

@@ -7,8 +7,10 @@ import os
 import pytest
 import segno
 
-from generator import codes, codestore, pipeline
-from generator.codestore import PendingCodes, cache_key
+from generator.codes import drawing as codes
+from generator.publish import code_cache as codestore
+from generator import pipeline
+from generator.publish.code_cache import PendingCodes, cache_key
 
 from .conftest import SMALL
 

@@ -15,7 +15,8 @@ import sys
 
 import pytest
 
-from generator import cli, pipeline
+from generator import cli
+from generator import pipeline
 
 from .conftest import MINIMAL, REPO
 
@@ -132,7 +133,7 @@ def test_a_pipe_and_a_folder_are_refused_without_reading(root):
 
 def test_reads_stop_at_the_limit_whatever_the_size_says(tmp_path, monkeypatch):
     """A file may grow while it is read, or say size 0 (as /proc files do): at most limit + 1 bytes are read."""
-    from generator.readers import files
+    from generator.read import files
 
     path = tmp_path / "projects.csv"
     path.write_bytes(b"x" * 10_000)
@@ -161,7 +162,7 @@ def test_a_link_to_a_device_is_refused_without_reading(root):
 
 def _refuse(monkeypatch, module_attr: str, refused: str):
     """Make one path unreadable the way chmod 000 would for anyone but root (tests run as root)."""
-    from generator.readers import files
+    from generator.read import files
 
     real = getattr(files.os, module_attr)
 

@@ -20,7 +20,8 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import cli, pipeline
+from generator import cli
+from generator import pipeline
 
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "5"))
 EXPORTS = settings(

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from generator import fields
-from generator.privacy import find_private_number
-from generator.schema import PROJECTS
+from generator.contract import fields
+from generator.validate.privacy import find_private_number
+from generator.contract.schema import PROJECTS
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ import yaml
 
 from generator.settings import load_settings
 from generator import pipeline
-from generator.schema import PROGRESS, PROJECTS, QRCODES
+from generator.contract.schema import PROGRESS, PROJECTS, QRCODES
 
 from .conftest import CHROMIUM_ARGS, REPO, TESTS
 from .site_scan import scan_site

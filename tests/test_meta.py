@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from generator import cli, render
+from generator import cli
+from generator.render import pages as render
 
 from .conftest import REPO
 
@@ -29,7 +30,7 @@ def test_command_has_help_with_example_and_is_in_readme(command, capsys):
 def test_every_page_template_is_used_and_none_trusts_data_with_safe():
     templates = sorted(p.name for p in render.TEMPLATES_DIR.glob("*.j2"))
     sources = "\n".join(
-        [p.read_text(encoding="utf-8") for p in sorted((REPO / "generator").glob("*.py"))]
+        [p.read_text(encoding="utf-8") for p in sorted((REPO / "generator").rglob("*.py"))]
         + [(render.TEMPLATES_DIR / t).read_text(encoding="utf-8") for t in templates]
     )
     for name in templates:
@@ -42,7 +43,7 @@ def test_every_page_template_is_used_and_none_trusts_data_with_safe():
 def test_page_contexts_document_their_fields():
     import dataclasses
 
-    source = (REPO / "generator" / "render.py").read_text(encoding="utf-8")
+    source = (REPO / "generator" / "render" / "pages.py").read_text(encoding="utf-8")
     for name, obj in vars(render).items():
         if dataclasses.is_dataclass(obj) and obj.__module__ == render.__name__:
             assert obj.__doc__ and not obj.__doc__.startswith(name + "("), f"{name} has no docstring"

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from generator import nginx
+from generator.publish import nginx
 
 from .conftest import CHROMIUM_ARGS, REPO
 

@@ -8,8 +8,9 @@ import shutil
 import pytest
 
 from generator.settings import load_settings
-from generator import pagecache, pipeline
-from generator.readers import read_data_root
+from generator.publish import page_cache as pagecache
+from generator import pipeline
+from generator.read import read_data_root
 
 from .conftest import SMALL
 

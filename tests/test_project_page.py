@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.code_files import alias_path
-from generator.model import ProgressPoint
-from generator.progress_chart import PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, progress_chart
-from generator.problems import BuildFailed
-from generator.render import fill_complaint_url
+from generator.render.code_files import alias_path
+from generator.model.records import ProgressPoint
+from generator.render.progress_chart import PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, progress_chart
+from generator.errors import BuildFailed
+from generator.render.pages import fill_complaint_url
 
 from .browser import PHONE, chromium, serve
 from .conftest import TESTS

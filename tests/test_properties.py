@@ -27,13 +27,14 @@ import yaml
 
 from generator import resources
 from generator.settings import load_settings
-from generator import fields, site
-from generator.markup import render_restricted_markdown
-from generator.readers.csv_tables import plausible_chinese
-from generator.readers.files import Reading
-from generator.readers.tables import read_table
-from generator.render import make_environment
-from generator.schema import QRCODES
+from generator.contract import fields
+from generator.publish import site
+from generator.render.markup import render_restricted_markdown
+from generator.read.csv_tables import plausible_chinese
+from generator.read.files import Reading
+from generator.read.tables import read_table
+from generator.render.pages import make_environment
+from generator.contract.schema import QRCODES
 
 from .site_scan import url_scheme
 from .test_hostile import PAYLOADS, visible

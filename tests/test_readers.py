@@ -8,7 +8,7 @@ import io
 import openpyxl
 
 from generator import pipeline
-from generator.readers import read_data_root
+from generator.read import read_data_root
 
 HEADER = "项目编号,项目名称,所属地区,项目类别,项目状态,建设单位,责任部门,总投资(万元),形象进度（%）,更新日期\n"
 XLSX_HEADER = [

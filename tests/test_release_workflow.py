@@ -19,9 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.locks import build_lock
+from generator.publish.locks import build_lock
 from generator.settings import load_settings
-from generator import cli, manifest, pipeline, site
+from generator import cli
+from generator.publish import manifest
+from generator import pipeline
+from generator.publish import site
 
 from .conftest import REPO, SMALL
 
@@ -291,7 +294,7 @@ def test_a_long_report_prints_counts_and_the_non_routine_changes(tmp_path):
     from datetime import date
     from decimal import Decimal
 
-    from generator.changes import ChangeReport, FieldChange, ProjectChange, render_report_text
+    from generator.render.changes import ChangeReport, FieldChange, ProjectChange, render_report_text
 
     routine = FieldChange("progress", "形象进度", Decimal(10), Decimal(20))
     status = FieldChange("status", "项目状态", "在建", "竣工")

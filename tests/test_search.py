@@ -14,7 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import sync_playwright
 
-from generator.facets import case_entries
+from generator.render.facets import case_entries
 
 from .conftest import CHROMIUM_ARGS, SMALL
 
@@ -136,7 +136,7 @@ def _fragments(bundle) -> set[str]:
 
 def _pagefind_on_published_pages(site, out) -> set[str]:
     """What Pagefind's own CLI indexes of the published pages: every page that marks its article."""
-    from generator.search import pagefind_executable
+    from generator.publish.search import pagefind_executable
 
     command = [str(pagefind_executable()), "--site", str(site), "--output-path", str(out), "--force-language", "zh"]
     subprocess.run([*command, "--silent"], check=True, timeout=300)

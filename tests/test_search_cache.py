@@ -7,7 +7,8 @@ import io
 import shutil
 
 from generator.settings import load_settings
-from generator import pipeline, search
+from generator import pipeline
+from generator.publish import search
 
 from .conftest import SMALL
 from .test_build import tree_digest

@@ -17,9 +17,11 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFilter
 
-from generator import outdir
-from generator import cli, signkit, signs
-from generator import codes as qr
+from generator.publish import outdir
+from generator import cli
+from generator.codes import kit as signkit
+from generator.codes import signs
+from generator.codes import drawing as qr
 from generator.pipeline import check_export
 
 from .conftest import CHROMIUM_ARGS, MINIMAL, SAMPLE, TESTS, overlay

@@ -16,9 +16,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import cli, manifest, outdir, pipeline, site
-from generator.locks import build_lock
-from generator.register import public_register
+from generator import cli
+from generator.publish import manifest
+from generator.publish import outdir
+from generator import pipeline
+from generator.publish import site
+from generator.publish.locks import build_lock
+from generator.model.register import public_register
 from generator.settings import load_settings
 
 from .conftest import MINIMAL, REPO, SMALL
@@ -403,7 +407,8 @@ def test_a_failure_after_the_swap_says_the_site_is_published(tmp_path, monkeypat
 # A build killed (SIGKILL) at the one moment that matters: the new site swapped in, the register not yet written.
 KILLED_AT_THE_REGISTER = """
 import os, signal, sys
-from generator import cli, pipeline
+from generator import cli
+from generator import pipeline
 pipeline.write_register = lambda path, text: os.kill(os.getpid(), signal.SIGKILL)
 sys.exit(cli.main(sys.argv[1:]))
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator.readers import yaml_files
+from generator.read import yaml_files
 
 DOCUMENTS = [
     "a:\nb: ~\nc: ''\nd: null\ne: \"null\"\nf: 12\ng: 2021-11-05\n",

@@ -1,0 +1,1 @@
+"""Stage 5: the QR codes drawn, and the sign makers' print kit laid out."""

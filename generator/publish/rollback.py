@@ -1,0 +1,55 @@
+"""`portal rollback`: put back the site the last build replaced, with the register it published.
+
+The build keeps the site it replaced beside the published one (site.previous_dir)
+until the next build starts. Rolling back exchanges the two, so a second
+rollback undoes the first, and writes the restored site's copy of the register
+as the work folder's: the published site and the register never disagree.
+"""
+
+from __future__ import annotations
+
+from generator.publish import manifest
+from generator.publish import outdir
+from generator.publish import site
+from generator.publish.locks import build_lock
+from generator.errors import BuildFailed
+from generator.model.register import write_register
+from generator.settings import Settings
+
+
+PREVIOUS_REGISTER = "register.previous.csv"  # in the cache folder: the register of the previous site
+
+
+def keep_previous_register(settings: Settings) -> None:
+    """Before a new register is written: keep the one the replaced site published, for a rollback."""
+    try:
+        text = settings.register_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    write_register(settings.cache_dir / PREVIOUS_REGISTER, text)
+
+
+def rollback(settings: Settings) -> str:
+    """Exchange the published site with the previous one, and their registers; return the restored site."""
+    previous = site.previous_dir(settings.site_dir)
+    kept = settings.cache_dir / PREVIOUS_REGISTER
+    with build_lock(settings, lock_data_root=False):
+        marker = outdir.read_site_marker(previous)
+        if marker is None:
+            raise BuildFailed(
+                f"没有可换回的网站：{previous} 不存在或不是本工具发布的网站（上一次构建开始时已删除旧网站）"
+            )
+        problems, _, _ = manifest.verify_site(previous)
+        if problems:
+            raise BuildFailed(f"上一次的网站 {previous} 未通过核对，不能换回：{problems[0]}")
+        try:
+            register_text = kept.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            register_text = None
+        if register_text is None or marker.get("register_sha256") != outdir.sha256_text(register_text):
+            raise BuildFailed(f"上一次的网站与保存的登记册 {kept} 不一致，不能换回")
+        current = settings.register_path.read_text(encoding="utf-8")
+        site.exchange_with_previous(settings.site_dir)
+        write_register(settings.register_path, register_text)
+        write_register(kept, current)  # a second rollback undoes the first
+    return str(previous)

@@ -1,0 +1,1 @@
+"""Stage 4: everything content/ holds, as text: pages, feeds, downloads, charts."""

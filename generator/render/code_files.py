@@ -1,0 +1,45 @@
+"""The static files around the code URLs: lowercase alias pages and the code list the lookup page reads.
+
+A sign's URL is uppercase (`/Q/BT000101`, QR alphanumeric mode); someone who
+types it from the sign may write `/q/bt000101/`. Plain static hosting cannot
+rewrite paths, so each code gets a tiny page under `q/` that sends the reader
+on with `<meta http-equiv="refresh">` and a visible link. These files are not
+mkdocs pages: mkdocs copies them as they are, so an alias costs a few hundred
+bytes and no theme.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from generator.model.records import Archive, CodeRecord, ProjectRecord
+from generator.render.pages import SiteInfo, make_environment
+
+CODES_JSON = "assets/codes.json"
+
+
+@dataclass(frozen=True)
+class CodeAliasPage:
+    code: CodeRecord
+    project: ProjectRecord
+
+
+def alias_path(code_id: str) -> str:
+    """Where the lowercase alias of a code lives in the site: `q/<code in lowercase>/index.html`."""
+    return f"q/{code_id.lower()}/index.html"
+
+
+def render_code_files(archive: Archive, site: SiteInfo) -> dict[str, str]:
+    """Alias pages and the code list, by path relative to content/."""
+    env = make_environment()
+    template = env.get_template("code_alias.html.j2")
+    by_key = {r.project.key: r for r in archive.projects}
+    files: dict[str, str] = {}
+    for code in archive.codes:
+        page = CodeAliasPage(code, by_key[code.project_id.casefold()])
+        files[alias_path(code.code_id)] = template.render(page=page, site=site)
+    # Data for lookup.js, not presentation: the codes as printed, sorted, one per entry.
+    codes = sorted(c.code_id for c in archive.codes)
+    files[CODES_JSON] = json.dumps({"codes": codes}, ensure_ascii=True, separators=(",", ":")) + "\n"
+    return files

@@ -1,0 +1,369 @@
+"""Render the archive into the Markdown pages of `content/`, one jinja2 template per page type.
+
+Each page type has a small context dataclass; templates read only its fields
+and `site`. Every value a template prints is escaped by `markup.finalize`
+unless it is a `Markup` made here from checked parts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from generator import resources
+from generator.contract import fields
+from generator.validate.lookalikes import facet_key
+from generator.render.markup import finalize, render_restricted_markdown
+from generator.model.records import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
+from generator.errors import BuildFailed
+from generator.render.progress_chart import progress_chart
+from generator.contract.schema import STATUSES
+
+if TYPE_CHECKING:
+    from generator.render.changes import ProjectHistoryEntry
+
+TEMPLATES_DIR = resources.TEMPLATES_DIR / "pages"
+STATUS_CLASSES = {"前期": "planned", "在建": "building", "停工": "suspended", "竣工": "completed"}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page may show about the site as a whole."""
+
+    newest: Release
+    is_sample: bool
+    code_base_url: str  # the permanent code URLs start with this, e.g. HTTPS://HOST/Q/
+    site_url: str  # the site's own base URL, ending in /
+    content_security_policy: str = ""  # for pages written outside mkdocs (mkdocs.yml `extra`)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """The home page: headline counts of the newest release and the latest bulletins."""
+
+    project_count: int
+    code_count: int
+    status_counts: tuple[tuple[str, int], ...]
+    region_counts: tuple[tuple[str, int], ...]
+    latest_bulletins: tuple[BulletinRecord, ...]
+    bulletin_count: int
+    case_count: int
+
+
+@dataclass(frozen=True)
+class ProjectIndexPage:
+    """All current projects grouped by region and by status, and the dropped ones."""
+
+    by_region: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]
+    by_status: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]
+    dropped: tuple[ProjectRecord, ...]
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """A project's page, or a code's copy of it that names the scanned sign."""
+
+    record: ProjectRecord
+    scanned: CodeRecord | None  # set on a code's page: the sign that was scanned
+    cases: tuple[tuple[BulletinRecord, Case], ...]  # cases that name this project
+    complaint_url: Markup  # the platform's complaint entry with project and code filled in
+    is_overdue: bool  # planned completion passed (at the release date) and not completed
+    investment_share: int | None  # completed against total, whole percent
+    chart: Markup | None  # the history drawn as SVG (_progress_chart.svg.j2); None when nothing to draw
+    source_release: Release | None  # the release the shown data were last published in; None: kept by the register only
+    changes: tuple[ProjectHistoryEntry, ...] = ()  # releases in which it was added, changed, dropped
+
+
+@dataclass(frozen=True)
+class LookupPage:
+    """Every code with its project, for people typing the number under a damaged code."""
+
+    codes: tuple[tuple[CodeRecord, ProjectRecord], ...]
+
+    @property
+    def example(self) -> str:
+        """A real code, shown as the form's placeholder."""
+        return self.codes[0][0].code_id if self.codes else ""
+
+
+@dataclass(frozen=True)
+class BulletinIndexPage:
+    """The bulletin archive, newest first."""
+
+    bulletins: tuple[BulletinRecord, ...]
+
+
+@dataclass(frozen=True)
+class BulletinPage:
+    """One bulletin with its cases in order, and its earlier texts when corrected."""
+
+    record: BulletinRecord
+
+
+@dataclass(frozen=True)
+class ReleaseIndexPage:
+    """Every release of the data root, newest first."""
+
+    releases: tuple[Release, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class ReleasePage:
+    """One release: its notes, counts and source files."""
+
+    release: Release
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=False,  # finalize escapes for Markdown and HTML together
+        finalize=finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a build: no stat per page
+    )
+    # Relative links up `steps` folders, for Markdown link targets (never from data).
+    env.globals["up"] = lambda steps: Markup("../" * steps)
+    env.filters.update(
+        amount=format_amount,
+        percent=format_percent,
+        zh_date=format_date,
+        tel=tel_link,
+        markdown=render_restricted_markdown,
+        lines=text_lines,
+        id_path=id_path,
+        page_file=page_file,
+        status_class=lambda status: Markup(STATUS_CLASSES[status]),
+        number=lambda value: Markup(str(int(value))),
+        plain_number=plain_number,
+        query=query_value,
+    )
+    return env
+
+
+def format_amount(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.normalize():f}%"
+
+
+def format_date(value: date | None) -> str:
+    return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+def tel_link(phone: str) -> Markup:
+    """A `tel:` target; the phone passed the contract's check, so it holds only digits and `+`."""
+    return Markup(fields.tel_uri(phone))
+
+
+def plain_number(value: Decimal) -> Markup:
+    """A decimal as digits, sign and point only (`8E+1` → `80`), for attributes and URLs."""
+    return Markup(f"{Decimal(value).normalize():f}")
+
+
+def query_value(value: str) -> Markup:
+    """Text as one percent-encoded URL query value: only unreserved ASCII remains."""
+    return Markup(quote(str(value), safe=""))
+
+
+def fill_complaint_url(template: str, project_id: str, code_id: str) -> str:
+    """The configured complaint entry with the ids filled in, each percent-encoded for the query."""
+    try:
+        filled = template.format(project_id=quote(project_id, safe=""), code_id=quote(code_id, safe=""))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise BuildFailed(
+            f"mkdocs.yml 的 extra.complaint_url 无法填写（{exc!r}）：只能含 {{project_id}} 和 {{code_id}} 两个占位符"
+        ) from None
+    # The link is written in Markdown and HTML as it is: it must be one plain http(s) URL.
+    if filled and not re.fullmatch(r"https?://[^\s<>\"'()\[\]`]+", filled):
+        raise BuildFailed(f"mkdocs.yml 的 extra.complaint_url 不是有效的 http(s) 网址：{template}")
+    return filled
+
+
+def text_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def id_path(value: str) -> Markup:
+    """An id as a path segment: ids are `[A-Za-z0-9-]` by contract, checked again here."""
+    if not fields.ID_PATTERN.fullmatch(value):
+        raise ValueError(f"not an id: {value!r}")
+    return Markup(value)
+
+
+# mkdocs reads `index.md` and `README.md` as the page of their folder, and a file system that ignores
+# case cannot tell `INDEX.md` from `index.md`: the page of an id with such a name is written with a
+# `_` after the id (never part of an id, so never another id's file) and keeps the id's URL, which
+# `data_page_dest` gives it when mkdocs builds (site.py).
+_RESERVED_STEMS = frozenset({"index", "readme"})
+_RESERVED_MARK = "_"
+
+
+def page_file(value: str) -> Markup:
+    """The Markdown file of the page of an id in its folder: `BT-0001.md`, but `index_.md` for `index`."""
+    mark = _RESERVED_MARK if id_path(value).casefold() in _RESERVED_STEMS else ""
+    return Markup(f"{value}{mark}.md")
+
+
+def data_page_dest(src_uri: str) -> str | None:
+    """Where the site holds a page `page_file` marked (`cases/index_.md` → `cases/index/index.html`)."""
+    folder, _, name = src_uri.rpartition("/")
+    stem = name.removesuffix(_RESERVED_MARK + ".md")
+    if stem == name or stem.casefold() not in _RESERVED_STEMS or not fields.ID_PATTERN.fullmatch(stem):
+        return None
+    return f"{folder}/{stem}/index.html" if folder else f"{stem}/index.html"
+
+
+def render_pages(
+    archive: Archive,
+    site: SiteInfo,
+    complaint_url: str,
+    project_changes: dict[str, tuple[ProjectHistoryEntry, ...]] | None = None,
+) -> dict[str, str]:
+    """Every page of content/, by path relative to it."""
+    env = make_environment()
+    pages: dict[str, str] = {}
+
+    def emit(rel_path: str, template: str, page: object) -> None:
+        if rel_path in pages:
+            raise ValueError(f"two pages for {rel_path}")
+        pages[rel_path] = env.get_template(template).render(page=page, site=site)
+
+    current = [r for r in archive.projects if r.is_current]
+    cases_by_project = _cases_naming_projects(archive)
+    emit("index.md", "home.md.j2", _home(archive, current))
+    emit("projects/index.md", "projects.md.j2", _project_index(archive, current))
+    by_key = {r.project.key: r for r in archive.projects}
+    releases = {r.release_id: r for r in archive.releases}
+    charts: dict[str, Markup | None] = {}
+    chart_template = env.get_template("_progress_chart.svg.j2")
+
+    def drawn_chart(record: ProjectRecord) -> Markup | None:
+        """The project's chart, drawn once for its page and every code page that copies it."""
+        if record.project.key not in charts:
+            chart = progress_chart(record.history, record.project.total_investment)
+            # The template's output is escaped by finalize as it renders: a trusted fragment.
+            charts[record.project.key] = Markup(chart_template.render(chart=chart)) if chart else None
+        return charts[record.project.key]
+
+    def project_page(record: ProjectRecord, code: CodeRecord | None) -> ProjectPage:
+        p = record.project
+        filled = fill_complaint_url(complaint_url, p.project_id, code.code_id if code else "")
+        share = None
+        if p.completed_investment is not None and p.total_investment > 0:
+            share = min(100, int(p.completed_investment * 100 / p.total_investment))
+        return ProjectPage(
+            record=record,
+            scanned=code,
+            cases=cases_by_project.get(p.key, ()),
+            complaint_url=Markup(filled),  # a setting of ours, filled with checked ids
+            is_overdue=bool(
+                p.planned_completion and p.status != "竣工" and p.planned_completion < site.newest.published
+            ),
+            investment_share=share,
+            chart=drawn_chart(record),
+            source_release=releases.get(record.last_release),
+            changes=(project_changes or {}).get(p.key, ()),
+        )
+
+    for record in archive.projects:
+        emit(f"p/{page_file(record.project_id)}", "project.md.j2", project_page(record, None))
+    for code in archive.codes:
+        emit(f"Q/{page_file(code.code_id)}", "project.md.j2", project_page(by_key[code.project_id.casefold()], code))
+    emit(
+        "lookup.md",
+        "lookup.md.j2",
+        LookupPage(tuple((c, by_key[c.project_id.casefold()]) for c in archive.codes)),
+    )
+    emit("bulletins/index.md", "bulletins.md.j2", BulletinIndexPage(archive.bulletins))
+    for record in archive.bulletins:
+        # Case pages, with their facet and project links, are rendered by `archive_pages`.
+        emit(f"bulletins/{page_file(record.bulletin.bulletin_id)}", "bulletin.md.j2", BulletinPage(record))
+    emit("releases/index.md", "releases.md.j2", ReleaseIndexPage(tuple(reversed(archive.releases))))
+    for release in archive.releases:
+        emit(f"releases/{release.release_id}.md", "release.md.j2", ReleasePage(release))
+    return pages
+
+
+def _home(archive: Archive, current: list[ProjectRecord]) -> HomePage:
+    return HomePage(
+        project_count=len(current),
+        code_count=sum(1 for c in archive.codes if c.is_current),
+        status_counts=_counts(current, lambda r: r.project.status, STATUSES),
+        region_counts=_counts(current, lambda r: facet_key(r.project.region)),
+        latest_bulletins=archive.bulletins[:5],
+        bulletin_count=len(archive.bulletins),
+        case_count=sum(len(b.bulletin.cases) for b in archive.bulletins),
+    )
+
+
+def _counts(records, key, order=None) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = defaultdict(int)
+    for record in records:
+        counts[key(record)] += 1
+    names = [n for n in order if n in counts] if order else sorted(counts)
+    return tuple((name, counts[name]) for name in names)
+
+
+def _project_index(archive: Archive, current: list[ProjectRecord]) -> ProjectIndexPage:
+    def grouped(key, order=None):
+        groups: dict[str, list[ProjectRecord]] = defaultdict(list)
+        for record in current:
+            groups[key(record)].append(record)
+        names = [n for n in order if n in groups] if order else sorted(groups)
+        return tuple((name, tuple(groups[name])) for name in names)
+
+    return ProjectIndexPage(
+        by_region=grouped(lambda r: facet_key(r.project.region)),
+        by_status=grouped(lambda r: r.project.status, STATUSES),
+        dropped=tuple(r for r in archive.projects if not r.is_current),
+    )
+
+
+def _cases_naming_projects(archive: Archive) -> dict[str, tuple[tuple[BulletinRecord, Case], ...]]:
+    """Cases whose title or text names a project of the portal by its id or its exact name."""
+    # An id counts where a whole run of id characters equals it: one set lookup per run, where an
+    # alternation of every id would cost time in proportion to the number of projects at each character.
+    ids = {r.project.key for r in archive.projects}
+    # A name is looked up whole, once per length that names starting with these characters have:
+    # the work per character is bounded by the number of name lengths, not of projects, so the
+    # search stays linear as the data grows (many names share their first characters).
+    by_name: dict[str, list[ProjectRecord]] = defaultdict(list)
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for record in archive.projects:
+        name = record.project.name
+        if len(name) >= _NAME_PREFIX:
+            by_name[name].append(record)
+            lengths[name[:_NAME_PREFIX]].add(len(name))
+    found: dict[str, list[tuple[BulletinRecord, Case]]] = defaultdict(list)
+    for record in archive.bulletins:
+        for case in record.bulletin.cases:
+            text = f"{case.title}\n{case.text}"
+            keys = {run.casefold() for run in _ID_RUN.findall(text) if run.casefold() in ids}
+            for start in range(len(text) - _NAME_PREFIX + 1):
+                for length in lengths.get(text[start : start + _NAME_PREFIX], ()):
+                    for candidate in by_name.get(text[start : start + length], ()):
+                        keys.add(candidate.project.key)
+            for key in sorted(keys):
+                found[key].append((record, case))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+_NAME_PREFIX = 4
+_ID_RUN = re.compile(r"[A-Za-z0-9-]+")  # ids are ASCII by contract and match whatever their case

@@ -1,0 +1,302 @@
+"""Validate raw releases against the export contract and turn them into model objects.
+
+This module checks release.yaml and the tables (projects, codes, progress) and runs the
+releases in order; the bulletins are checked by `validate_bulletins`, the fields of a YAML
+document read by `yaml_fields`.
+
+Every independent problem is collected, each with its file, row and column.
+Cross-record checks (duplicate ids, references, codes that move) skip records
+that already failed, so one bad cell does not cause a cascade of messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from generator.contract import fields
+from generator.validate.lookalikes import facet_key, is_lookalike
+from generator.model.records import ProgressReport, Project, QrCode, Release
+from generator.validate.privacy import find_possible_old_id_number, find_private_number
+from generator.errors import Problem, error, expected_found, quote, warning
+from generator.read import RawDataRoot
+from generator.read import RawRelease
+from generator.read import RawRow
+from generator.read import RawTable
+from generator.contract.schema import PROGRESS, PROJECTS, QRCODES, TableSpec
+from generator.validate.bulletins import PublishedCase, validate_bulletins
+from generator.validate.yaml_fields import LOOKALIKE, POSSIBLE_OLD_ID, PRIVATE_NUMBER, YamlFields
+
+
+MAX_PLAUSIBLE_WAN = Decimal(10_000_000)  # 1000 亿元: more than any single project of the region
+
+
+@dataclass(frozen=True)
+class PublishedCode:
+    """What the register knows of a code: whose it is and since when."""
+
+    code_id: str
+    project_id: str
+    first_release: str
+
+
+def validate_data_root(
+    raw: RawDataRoot, register: dict[str, PublishedCode]
+) -> tuple[tuple[Release, ...], tuple[Problem, ...]]:
+    """All releases, oldest first, checked in order: references may name earlier releases."""
+    problems = list(raw.problems)
+    known_projects: set[str] = set()
+    owners = dict(register)  # code key → published code, grows release by release
+    case_owners: dict[str, PublishedCase] = {}  # case key → its first publication, likewise
+    releases = []
+    for raw_release in raw.releases:
+        release = _ReleaseValidator(raw_release, known_projects, owners, case_owners, problems).run()
+        if release is not None:
+            releases.append(release)
+            known_projects.update(p.key for p in release.projects)
+    return tuple(releases), tuple(problems)
+
+
+def _row_problem(table: RawTable, row: RawRow, key: str, message: str) -> Problem:
+    return error(table.rel_path, message, row=row.number, column=table.headers.get(key, key))
+
+
+def _row_warning(table: RawTable, row: RawRow, key: str, message: str) -> Problem:
+    return warning(table.rel_path, message, row=row.number, column=table.headers.get(key, key))
+
+
+class _ReleaseValidator:
+    def __init__(
+        self,
+        raw: RawRelease,
+        known_projects: set[str],
+        owners: dict[str, PublishedCode],
+        case_owners: dict[str, PublishedCase],
+        problems: list[Problem],
+    ) -> None:
+        self.raw = raw
+        self.known_projects = known_projects
+        self.owners = owners
+        self.case_owners = case_owners
+        self.problems = problems
+        self.errors_before = sum(p.is_error for p in problems)
+
+    def run(self) -> Release | None:
+        header = self._release_yaml()
+        projects = self._projects()
+        # When the projects file itself is unreadable, references to it cannot be judged.
+        referable = None
+        if PROJECTS.name in self.raw.tables:
+            referable = {p.key for p in projects} | self._ids_in_rows(PROJECTS) | self.known_projects
+        codes = self._codes(referable)
+        progress = self._progress(referable)
+        bulletins = validate_bulletins(self.raw, self.problems, self.case_owners)
+        if header is None or sum(p.is_error for p in self.problems) > self.errors_before:
+            return None
+        published, issuer, notes = header
+        return Release(
+            release_id=self.raw.name,
+            published=published,
+            issuer=issuer,
+            notes=notes,
+            projects=tuple(sorted(projects, key=lambda p: p.key)),
+            codes=tuple(sorted(codes, key=lambda c: c.key)),
+            progress=tuple(sorted(progress, key=lambda r: (r.project_id.casefold(), r.date))),
+            bulletins=tuple(sorted(bulletins, key=lambda b: b.key)),
+            source_files=tuple((t.rel_path, t.encoding) for _, t in sorted(self.raw.tables.items())),
+        )
+
+    # release.yaml ---------------------------------------------------------------------------
+
+    def _release_yaml(self):
+        document = self.raw.release_yaml
+        if document is None:
+            return None
+        reader = YamlFields(document, self.problems)
+        mapping = reader.mapping(document.root, "")
+        if mapping is None:
+            return None
+        known = {"release", "published", "issuer", "notes"}
+        reader.warn_unknown(mapping, known, "")
+        month = reader.field(mapping, "", "release", fields.parse_month, required=True)
+        if month is not None and month != self.raw.name:
+            reader.problem(mapping["release"], "release", f"应与文件夹名 {self.raw.name} 一致，实际为{quote(month)}")
+        published = reader.field(mapping, "", "published", fields.parse_date, required=True)
+        issuer = reader.text(mapping, "", "issuer", required=True)
+        notes = reader.text(mapping, "", "notes")
+        if published is None or issuer is None:
+            return None
+        return published, issuer, notes or ""
+
+    # tables -------------------------------------------------------------------------------
+
+    def _rows(self, spec: TableSpec) -> list[tuple[RawRow, dict[str, object]]]:
+        """Each row parsed cell by cell; rows with a bad cell are reported and left out."""
+        table = self.raw.tables.get(spec.name)
+        if table is None:
+            return []
+        parsed = []
+        for row in table.rows:
+            values: dict[str, object] = {}
+            ok = True
+            for column in spec.columns:
+                raw_value = row.cells.get(column.key)
+                if fields.is_blank(raw_value):
+                    if column.required:
+                        self.problems.append(_row_problem(table, row, column.key, fields.blank_message(raw_value)))
+                        ok = False
+                    values[column.key] = "" if column.is_text else None
+                    continue
+                try:
+                    value = column.parse(raw_value)
+                except fields.FieldError as exc:
+                    self.problems.append(_row_problem(table, row, column.key, expected_found(exc.expected, exc.found)))
+                    ok = False
+                    continue
+                # Every text that can reach the site is checked, ids and URLs too; the hotline is
+                # the one number the contract has published.
+                if isinstance(value, str) and column.key != "hotline":
+                    if kind := find_private_number(value):
+                        self.problems.append(_row_problem(table, row, column.key, PRIVATE_NUMBER.format(kind=kind)))
+                        ok = False
+                    elif column.is_text and find_possible_old_id_number(value):
+                        self.problems.append(_row_warning(table, row, column.key, POSSIBLE_OLD_ID))
+                values[column.key] = value
+            if ok:
+                parsed.append((row, values))
+        return parsed
+
+    def _ids_in_rows(self, spec: TableSpec) -> set[str]:
+        """Well-formed ids of every row, failed rows too, so references to them raise nothing more."""
+        table = self.raw.tables.get(spec.name)
+        if table is None:
+            return set()
+        ids = set()
+        for row in table.rows:
+            try:
+                ids.add(fields.parse_id(row.cells.get("project_id")).casefold())
+            except fields.FieldError:
+                pass
+        return ids
+
+    def _first_seen(self, table: RawTable, row: RawRow, key: str, value: str, seen: dict[str, int], what: str) -> bool:
+        earlier = seen.setdefault(value.casefold(), row.number)
+        if earlier != row.number:
+            self.problems.append(
+                _row_problem(table, row, key, f"{what}{quote(value)}与第 {earlier} 行重复（编号不区分大小写）")
+            )
+            return False
+        return True
+
+    def _projects(self) -> list[Project]:
+        table = self.raw.tables.get(PROJECTS.name)
+        if table is None:
+            return []
+        if not table.rows:
+            self.problems.append(error(table.rel_path, "没有任何项目：一次发布至少应列出一个项目"))
+            return []
+        projects = []
+        seen: dict[str, int] = {}
+        for row, values in self._rows(PROJECTS):
+            if not self._first_seen(table, row, "project_id", values["project_id"], seen, "项目编号"):
+                continue
+            start, finish = values["start_date"], values["planned_completion"]
+            if start and finish and finish < start:
+                self.problems.append(
+                    _row_problem(
+                        table,
+                        row,
+                        "planned_completion",
+                        f"计划竣工日期 {finish.isoformat()} 早于开工日期 {start.isoformat()}",
+                    )
+                )
+                continue
+            self._warn_implausible(table, row, values, ("total_investment", "annual_plan", "completed_investment"))
+            for key in ("region", "category"):
+                if is_lookalike(values[key]):
+                    folded = facet_key(values[key])
+                    self.problems.append(
+                        _row_warning(table, row, key, LOOKALIKE.format(found=quote(values[key]), key=quote(folded)))
+                    )
+            done, total = values["completed_investment"], values["total_investment"]
+            if done is not None and done > total:
+                self.problems.append(
+                    _row_warning(
+                        table,
+                        row,
+                        "completed_investment",
+                        f"累计完成投资 {done} 万元超过总投资 {total} 万元，请核实",
+                    )
+                )
+            projects.append(Project(**values))
+        return projects
+
+    def _warn_implausible(self, table: RawTable, row: RawRow, values: dict, keys: tuple[str, ...]) -> None:
+        """An amount above what any project of a city costs is most likely in 元 rather than 万元."""
+        for key in keys:
+            amount = values[key]
+            if amount is not None and amount > MAX_PLAUSIBLE_WAN:
+                self.problems.append(
+                    _row_warning(
+                        table,
+                        row,
+                        key,
+                        f"金额 {amount} 万元超过 1000 亿元（{MAX_PLAUSIBLE_WAN} 万元），请核实单位是否为万元",
+                    )
+                )
+
+    def _codes(self, referable: set[str] | None) -> list[QrCode]:
+        table = self.raw.tables.get(QRCODES.name)
+        if table is None:
+            return []
+        codes = []
+        seen: dict[str, int] = {}
+        for row, values in self._rows(QRCODES):
+            code = QrCode(**values)
+            if not self._first_seen(table, row, "code_id", code.code_id, seen, "二维码编号"):
+                continue
+            if referable is not None and code.project_id.casefold() not in referable:
+                self.problems.append(
+                    _row_problem(
+                        table,
+                        row,
+                        "project_id",
+                        f"项目编号{quote(code.project_id)}在本次及以前的发布中都不存在",
+                    )
+                )
+                continue
+            published = self.owners.get(code.key)
+            if published and published.project_id.casefold() != code.project_id.casefold():
+                self.problems.append(
+                    _row_problem(
+                        table,
+                        row,
+                        "project_id",
+                        f"二维码{quote(code.code_id)}已于 {published.first_release} 发布，属于项目"
+                        f"{quote(published.project_id)}，不能改属项目{quote(code.project_id)}："
+                        "已印制的标识会指向错误的项目。请为新项目申请新的二维码编号",
+                    )
+                )
+                continue
+            if published is None:
+                self.owners[code.key] = PublishedCode(code.code_id, code.project_id, self.raw.name)
+            codes.append(code)
+        return codes
+
+    def _progress(self, referable: set[str] | None) -> list[ProgressReport]:
+        table = self.raw.tables.get(PROGRESS.name)
+        reports = []
+        for row, values in self._rows(PROGRESS):
+            if referable is not None and values["project_id"].casefold() not in referable:
+                self.problems.append(
+                    _row_problem(
+                        table,
+                        row,
+                        "project_id",
+                        f"项目编号{quote(values['project_id'])}在本次及以前的发布中都不存在",
+                    )
+                )
+                continue
+            self._warn_implausible(table, row, values, ("completed_investment",))
+            reports.append(ProgressReport(**values))
+        return reports
