@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import defaultdict
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     # Every path is made absolute once, here, before anything runs.
     for name in ("data_root", "out", "work", "site_dir", "folder", "font"):
         if getattr(args, name, None) is not None:
-            setattr(args, name, Path(getattr(args, name)).expanduser().absolute())
+            setattr(args, name, Path(os.path.realpath(Path(getattr(args, name)).expanduser())))
     commands = {
         "new": _new,
         "validate": _validate,

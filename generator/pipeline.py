@@ -248,9 +248,8 @@ def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
                     missing, _, _ = manifest.verify_site(staged)
                     if missing:
                         raise BuildFailed("暂存的网站未通过核对：\n" + "\n".join(str(p) for p in missing))
-                    (staged / outdir.SITE_MARKER).write_text(
-                        outdir.site_marker(manifest_text, register_text), encoding="utf-8"
-                    )
+                    marker_text = outdir.site_marker(manifest_text, register_text)
+                    (staged / outdir.SITE_MARKER).write_text(marker_text, encoding="utf-8")
                 with steps("print", "准备印刷用二维码 qr/"):
                     images = drawing.result()
                     drawing.prune()
@@ -270,17 +269,24 @@ def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
             # write, the next build here knows the published register is this folder's own.
             pending = settings.work_dir / PENDING_NAME
             pending.write_text(register_text, encoding="utf-8")
-            site.publish(staged, site_dir)
+            unfinished: list[str] = []
+            try:
+                site.publish(staged, site_dir)
+            except BaseException as exc:
+                if not _is_live(site_dir, marker_text):
+                    raise  # the swap did not happen: the published site is the old one, whole
+                unfinished.append(f"替换下来的旧网站未能移到 {site.previous_dir(site_dir)}（{_reason(exc)}）")
             # From here on the new site is live: whatever fails now is said as such.
             try:
                 keep_previous_register(settings)
                 write_register(settings.register_path, register_text)
                 pending.unlink()
             except BaseException as exc:
-                raise PartlyPublished(
-                    f"网站已发布到 {site_dir}，但二维码登记册 {settings.register_path} 未能写入（{_reason(exc)}）："
-                    "下次构建会从已发布网站中的副本补上"
-                ) from exc
+                unfinished.append(
+                    f"二维码登记册 {settings.register_path} 未能写入（{_reason(exc)}），下次在本工作目录构建时会补上"
+                )
+            if unfinished:
+                raise PartlyPublished(f"网站已发布到 {site_dir}，但：" + "；".join(unfinished))
     return BuildReport(
         archive=archive,
         problems=checked.problems,
@@ -295,19 +301,15 @@ def _build(settings: Settings, strict: bool, progress: Progress) -> BuildReport:
     )
 
 
+def _is_live(site_dir: Path, marker_text: str) -> bool:
+    try:
+        return (site_dir / outdir.SITE_MARKER).read_text(encoding="utf-8") == marker_text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _reason(exc: BaseException) -> str:
     return "已中断" if isinstance(exc, KeyboardInterrupt) else str(exc) or type(exc).__name__
-
-
-def _published_register(settings: Settings) -> tuple[str, dict] | None:
-    """The published site's copy of the register and its marker, when the site is ours."""
-    marker = outdir.read_site_marker(settings.site_dir)
-    if marker is None:
-        return None
-    try:
-        return (settings.site_dir / manifest.SITE_REGISTER).read_text(encoding="utf-8"), marker
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _catch_up_register(settings: Settings) -> None:
@@ -325,18 +327,32 @@ def _catch_up_register(settings: Settings) -> None:
 
 
 def _refuse_register_behind_site(settings: Settings, register: Register) -> None:
-    """Another work folder published this site: its register knows codes this one does not."""
-    published = _published_register(settings)
-    if published is None:
+    """Another work folder published this site: its register must hold every published code as published.
+
+    check_site_out has made sure the site is ours (marked, or a verified legacy site), so its copy
+    of the register is the truth about what its signs say.
+    """
+    copy = settings.site_dir / manifest.SITE_REGISTER
+    try:
+        text = copy.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return
-    site_codes, _ = parse_register(published[0], str(settings.site_dir / manifest.SITE_REGISTER))
-    unknown = sorted(code.code_id for key, code in site_codes.items() if key not in register)
-    if unknown:
-        shown = "、".join(unknown[:10]) + (f" 等 {len(unknown)} 个" if len(unknown) > 10 else "")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildFailed(f"无法读取已发布网站的二维码登记册 {copy}：{exc}") from None
+    site_codes, _ = parse_register(text, str(copy))
+    differing = sorted(
+        code.code_id
+        for key, code in site_codes.items()
+        if key not in register
+        or register[key].code_id != code.code_id
+        or register[key].project_id.casefold() != code.project_id.casefold()
+    )
+    if differing:
+        shown = "、".join(differing[:10]) + (f" 等 {len(differing)} 个" if len(differing) > 10 else "")
         raise BuildFailed(
-            f"{settings.site_dir} 已发布的二维码 {shown} 不在本工作目录的登记册 {settings.register_path} 中："
-            "该网站是用另一个工作目录构建的。请在原工作目录中构建，或先把已发布网站中的 qr/register.csv "
-            "复制为本工作目录的 qr/register.csv"
+            f"{settings.site_dir} 已发布的二维码 {shown} 在本工作目录的登记册 {settings.register_path} 中"
+            "缺失，或写法、所属项目不同：该网站是用另一个工作目录构建的。请在构建它的原工作目录中构建"
+            "（那里的 qr/register.csv 是完整的登记册）"
         )
 
 

@@ -8,6 +8,7 @@ depends on the current directory.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -95,7 +96,11 @@ def load_settings(
     config_file: Path | None = work_dir / CONFIG_NAME
     # A folder's file need only say what differs from the defaults.
     merged = _merge(_read_yaml(resources.BASE_CONFIG), _read_yaml(resources.NEW_SITE_CONFIG))
-    if config_file.is_file():
+    if config_file.is_symlink() or config_file.exists():
+        # A settings file that is there but cannot be read must never mean "the defaults":
+        # they would bring back a withdrawn page or another site_url.
+        if not config_file.is_file():
+            raise SettingsInvalid(f"{config_file} 不是普通文件（失效的符号链接、文件夹或设备）：请修正或删除它")
         merged = _merge(merged, _read_yaml(config_file))
     else:
         config_file = None
@@ -132,8 +137,12 @@ def load_settings(
 
 
 def _absolute(path: Path) -> Path:
-    # abspath, not resolve: a site folder reached through a link keeps the path it was given.
-    return Path(path).expanduser().absolute()
+    """The path with every link and `..` resolved: what a check refuses is what is written.
+
+    `a/missing/../b` or a link to the data root would otherwise pass a check on one spelling
+    and be written through another.
+    """
+    return Path(os.path.realpath(Path(path).expanduser()))
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

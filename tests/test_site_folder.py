@@ -628,3 +628,87 @@ def test_a_wrong_setting_names_its_key_and_builds_nothing(tmp_path, capsys):
     assert cli.main(["build", "--work", str(folder)]) == 1
     assert "extra.sample_data 应为 true 或 false" in capsys.readouterr().err
     assert not (folder / "site").exists() and not (folder / "content").exists()
+
+
+# --- found in review: the paths a check sees are the paths written ------------------------------------------------
+
+
+def test_an_out_through_a_missing_folder_and_dotdot_is_the_folder_it_names(built, tmp_path, capsys, monkeypatch):
+    data, work = built
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "thesis.txt").write_text("precious", encoding="utf-8")
+    monkeypatch.chdir(work)
+    _refused(data, work, "../docs/nonexist/../sub", docs, capsys)
+    assert not (docs / "nonexist").exists()
+
+
+def test_an_out_that_is_a_link_publishes_into_its_target_and_keeps_the_link(tmp_path):
+    data = copy_data(MINIMAL, tmp_path / "data")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    work = tmp_path / "w"
+    assert build(data, work, tmp_path / "link") == 0
+    add_december_with_new_code(data)
+    assert build(data, work, tmp_path / "link") == 0
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real" / "Q" / "BT000901" / "index.html").is_file()
+    assert_register_agrees(work, tmp_path / "real")
+
+
+def test_a_settings_file_that_cannot_be_read_is_never_the_defaults(tmp_path, capsys):
+    data = copy_data(MINIMAL, tmp_path / "w" / "data")
+    (tmp_path / "w" / "mkdocs.yml").symlink_to(tmp_path / "gone.yml")
+    assert build(data, tmp_path / "w") == 1
+    assert "不是普通文件" in capsys.readouterr().err
+    assert not (tmp_path / "w" / "site").exists()
+
+
+def test_another_work_folder_may_not_respell_or_move_a_published_code(tmp_path, capsys):
+    data = copy_data(MINIMAL, tmp_path / "d1")
+    assert build(data, tmp_path / "w1", tmp_path / "site") == 0
+    published = tree_digest(tmp_path / "site")
+    other = copy_data(MINIMAL, tmp_path / "d2")
+    codes = other / "2021-11" / "qrcodes.csv"
+    codes.write_text(codes.read_text(encoding="utf-8").replace("BT000101", "bt000101"), encoding="utf-8")
+    assert build(other, tmp_path / "w2", tmp_path / "site2") == 0  # w2's register now knows bt000101
+    capsys.readouterr()
+    assert build(other, tmp_path / "w2", tmp_path / "site") == 1
+    assert "写法、所属项目不同" in capsys.readouterr().err
+    assert tree_digest(tmp_path / "site") == published
+
+
+def test_an_unmarked_site_still_guards_its_codes(tmp_path, capsys):
+    data = copy_data(MINIMAL, tmp_path / "d1")
+    add_december_with_new_code(data)
+    assert build(data, tmp_path / "w1", tmp_path / "site") == 0
+    (tmp_path / "site" / outdir.SITE_MARKER).unlink()  # e.g. copied with a tool that skips dotfiles
+    older = copy_data(MINIMAL, tmp_path / "d11")
+    capsys.readouterr()
+    assert build(older, tmp_path / "w5", tmp_path / "site") == 1
+    assert "BT000901" in capsys.readouterr().err
+    assert (tmp_path / "site" / "Q" / "BT000901" / "index.html").is_file()
+
+
+def test_signs_inside_a_published_site_are_refused(built, tmp_path, capsys):
+    data, work = built
+    before = tree_digest(work / "site")
+    assert _signs(data, work / "site" / "kit", work) == 2
+    assert "标牌文件包不能放在网站中" in capsys.readouterr().err
+    assert tree_digest(work / "site") == before
+
+
+def test_rollback_takes_the_print_images_back_with_the_register(tmp_path):
+    data = copy_data(MINIMAL, tmp_path / "data")
+    work = tmp_path / "w"
+    assert build(data, work) == 0
+    add_december_with_new_code(data)
+    assert build(data, work) == 0
+    assert (work / "qr" / "BT000901.png").is_file()
+    assert cli.main(["rollback", "--work", str(work), "--out", str(work / "site")]) == 0
+    assert not (work / "qr" / "BT000901.png").exists() and (work / "qr" / "BT000101.png").is_file()
+
+
+def test_rollback_of_a_folder_that_is_not_a_work_folder_creates_nothing(tmp_path, capsys):
+    assert cli.main(["rollback", "--work", str(tmp_path / "deep"), "--out", str(tmp_path / "deep" / "site")]) == 1
+    assert "不是构建过网站的工作目录" in capsys.readouterr().err
+    assert not (tmp_path / "deep").exists()

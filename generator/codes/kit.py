@@ -7,6 +7,7 @@ font or a foreign output folder stops the run before any file is written.
 from __future__ import annotations
 
 import csv
+import os
 import functools
 import io
 from collections.abc import Callable
@@ -75,10 +76,9 @@ def make_kit(
     progress: Progress = lambda step: None,
 ) -> KitReport:
     settings = load_settings(work_dir, data_root, base_url=base_url)
-    out_dir = Path(out_dir).absolute()
+    out_dir = Path(os.path.realpath(out_dir))
     outdir.refuse_unsafe(out_dir, settings.work_dir, settings.data_root)
-    if (out_dir / "SHA256SUMS").exists() or (settings.site_dir.exists() and out_dir.samefile(settings.site_dir)):
-        raise UsageRefused(f"--out {out_dir} 是网站目录，不能用作标牌文件包目录")
+    outdir.refuse_inside_site(out_dir, settings.site_dir)
     previous_files = _kit_files(out_dir)
     progress("读取并校验导出数据")
     checked = check_export(settings.data_root, settings.register_path, is_sample=settings.sample_data)

@@ -56,6 +56,14 @@ def refuse_unsafe(out: Path, work_dir: Path, data_root: Path, option: str = "--o
         raise UsageRefused(f"{option} {out} 是一个文件，不是目录")
 
 
+def refuse_inside_site(out: Path, site_dir: Path, option: str = "--out") -> None:
+    """A kit is no part of a site: inside one it would be published, and removed by the next build."""
+    real, site = _real(out), _real(site_dir)
+    for folder in (real, *real.parents):
+        if folder == site or (folder / MANIFEST_NAME).exists() or (folder / SITE_MARKER).exists():
+            raise UsageRefused(f"{option} {out} 在网站目录 {folder} 里：标牌文件包不能放在网站中")
+
+
 def site_marker(manifest_text: str, register_text: str) -> str:
     """The marker a published site carries: the hash of what it lists, and of the register it holds."""
     return json.dumps(

@@ -13,7 +13,7 @@ from generator.publish import outdir
 from generator.publish import site
 from generator.publish.locks import build_lock
 from generator.errors import BuildFailed
-from generator.model.register import write_register
+from generator.model.register import parse_register, write_register
 from generator.settings import Settings
 
 
@@ -33,6 +33,8 @@ def rollback(settings: Settings) -> str:
     """Exchange the published site with the previous one, and their registers; return the restored site."""
     previous = site.previous_dir(settings.site_dir)
     kept = settings.cache_dir / PREVIOUS_REGISTER
+    if not settings.register_path.is_file():  # checked before the lock, which would make the folder
+        raise BuildFailed(f"{settings.work_dir} 不是构建过网站的工作目录（没有 {settings.register_path}）")
     with build_lock(settings, lock_data_root=False):
         marker = outdir.read_site_marker(previous)
         if marker is None:
@@ -52,4 +54,13 @@ def rollback(settings: Settings) -> str:
         site.exchange_with_previous(settings.site_dir)
         write_register(settings.register_path, register_text)
         write_register(kept, current)  # a second rollback undoes the first
+        _remove_unregistered_images(settings, register_text)
     return str(previous)
+
+
+def _remove_unregistered_images(settings: Settings, register_text: str) -> None:
+    """qr/ holds the print images of exactly the registered codes, as after the build being restored."""
+    registered, _ = parse_register(register_text, str(settings.register_path))
+    for path in settings.qr_dir.iterdir():
+        if path.suffix in (".svg", ".png") and path.stem.casefold() not in registered:
+            path.unlink()

@@ -8,13 +8,15 @@ from datetime import date
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-# 18 characters, whole or in the 6-8-4 groups of the printed card, with a space or hyphen.
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})[ \-]?(\d{8})[ \-]?(\d{3}[\dXx])(?!\d)")
-# 11 digits from 13–19, written whole, as 3-4-4 groups with spaces or hyphens (or one dot or
-# slash between each group: 138.1234.5678, 138/1234/5678), or after +86.
-_SEPARATOR = r"[ \-]{0,3}"
-_GROUPS = rf"(?:{_SEPARATOR}\d{{4}}{_SEPARATOR}|(?P<mark>[./])\d{{4}}(?P=mark))"
-_MOBILE = re.compile(rf"(?<![\d+])(?:\+?86{_SEPARATOR})?1[3-9]\d{_GROUPS}\d{{4}}(?!\d)")
+# Between the digits of a number a writer may put spaces, hyphens or dashes of any kind, dots or
+# slashes, in any grouping (138-1234-5678, 110105 1949 1231 002X, 138.1234/5678): all are the
+# same number to a reader, so all are the same number here. Dashes are read as "-" (_as_read).
+_SEPARATOR = r"[ \-./]{0,3}"
+# 18 characters, the last a digit or X.
+_ID_NUMBER = re.compile(rf"(?<![\d])((?:\d{_SEPARATOR}){{17}}[\dXx])(?![\dXx])")
+# 11 digits from 13–19, or after +86.
+_MOBILE = re.compile(rf"(?<![\d+])(?:\+?86{_SEPARATOR})?1{_SEPARATOR}[3-9](?:{_SEPARATOR}\d){{9}}(?!\d)")
+_DIGITS_ONLY = re.compile(r"[^\dXx]")
 # The 15-digit ID number of before 1999 has no check digit: a run of 15 digits is one only where
 # its 7th–12th digits are a birth date (YYMMDD of the 1900s), and even then it may be an account
 # or a serial number, so it is a warning to check, not a refusal.
@@ -22,6 +24,8 @@ _OLD_ID_NUMBER = re.compile(r"(?<!\d)\d{6}(\d{2})(\d{2})(\d{2})\d{3}(?!\d)")
 # Invisible characters (zero-width spaces, joiners, direction marks) hide nothing from a
 # reader's eye, so they hide nothing from this check either.
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Hyphens, dashes, minus signs and the long-vowel mark written as a dash in CJK text.
+_DASHES = re.compile(r"[\u2010-\u2015\u2043\u2212\u2e3a\u2e3b\u301c\u30fc\ufe58\ufe63\uff70]")
 
 
 def is_valid_id_number(candidate: str) -> bool:
@@ -31,7 +35,7 @@ def is_valid_id_number(candidate: str) -> bool:
 
 def _as_read(text: str) -> str:
     """The text as a reader reads it: full-width and other digits as ASCII, invisibles gone."""
-    folded = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    folded = _DASHES.sub("-", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
     if folded.isascii():
         return folded
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in folded)
@@ -43,7 +47,7 @@ def find_private_number(text: str) -> str | None:
         return None
     folded = _as_read(text)
     for match in _ID_NUMBER.finditer(folded):
-        if is_valid_id_number("".join(match.groups())):
+        if is_valid_id_number(_DIGITS_ONLY.sub("", match.group(1))):
             return "身份证号码"
     if _MOBILE.search(folded):
         return "手机号码"
