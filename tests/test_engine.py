@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import pipeline, settings, site
+from generator import pipeline, settings
+from generator.publish import site
 
 from .conftest import SMALL
 
@@ -177,7 +178,8 @@ def test_ids_named_like_site_files_need_the_data_page_plugin(tmp_path):
     driver = (
         "import sys, datetime, pathlib\n"
         "import properdocs.replacement  # noqa: F401 - every mkdocs import from here on is ProperDocs\n"
-        "from generator import settings, site\n"
+        "from generator import settings\n"
+        "from generator.publish import site\n"
         "work, out, day = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]\n"
         "config = settings.load_settings(work, base_url=sys.argv[4])\n"
         "site.run_mkdocs(config, out, datetime.date.fromisoformat(day))\n"
