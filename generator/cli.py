@@ -23,8 +23,8 @@ from generator.errors import (
     UsageRefused,
 )
 from generator.publish.rollback import rollback
-from generator.settings import load_settings, new_site_folder
-from generator.codes.kit import make_kit
+from generator.publish.site_folder import new_site_folder
+from generator.settings import load_settings
 from generator.codes.signs import DEFAULT_FONT
 
 EXAMPLES = {
@@ -232,7 +232,7 @@ def _build(args: argparse.Namespace) -> int:
 def _signs(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        report = make_kit(
+        report = pipeline.make_kit(
             args.data_root,
             args.out,
             args.work,

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from generator import resources
-from generator.errors import SettingsInvalid, UsageRefused
+from generator.errors import SettingsInvalid
 
 CONFIG_NAME = "mkdocs.yml"
 OVERRIDES_NAME = "overrides"  # a site folder's own theme templates, ahead of the tool's
@@ -92,7 +92,7 @@ def load_settings(
     Relative paths in the arguments are taken from the current directory (they come
     from a command line); relative paths in the file from the folder itself.
     """
-    work_dir = _absolute(work_dir)
+    work_dir = absolute(work_dir)
     config_file: Path | None = work_dir / CONFIG_NAME
     # A folder's file need only say what differs from the defaults.
     merged = _merge(_read_yaml(resources.BASE_CONFIG), _read_yaml(resources.NEW_SITE_CONFIG))
@@ -120,8 +120,8 @@ def load_settings(
     return Settings(
         work_dir=work_dir,
         config_file=config_file,
-        data_root=_absolute(data_root) if data_root else work_dir / _text(extra, "data_root", where, "extra."),
-        site_dir=_absolute(site_dir) if site_dir else work_dir / _text(merged, "site_dir", where),
+        data_root=absolute(data_root) if data_root else work_dir / _text(extra, "data_root", where, "extra."),
+        site_dir=absolute(site_dir) if site_dir else work_dir / _text(merged, "site_dir", where),
         site_url=site_url,
         site_name=_text(merged, "site_name", where),
         issuer=_text(extra, "issuer", where, "extra.", required=False),
@@ -136,7 +136,7 @@ def load_settings(
     )
 
 
-def _absolute(path: Path) -> Path:
+def absolute(path: Path) -> Path:
     """The path with every link and `..` resolved: what a check refuses is what is written.
 
     `a/missing/../b` or a link to the data root would otherwise pass a check on one spelling
@@ -207,13 +207,3 @@ def _withdrawals(entries: object, where: str) -> tuple[Withdrawal, ...]:
             raise SettingsInvalid(f"{at}.reason 应为文字")
         found.append(Withdrawal(path + "/", when, reason.strip()))
     return tuple(sorted(found, key=lambda w: w.path))
-
-
-def new_site_folder(folder: Path) -> Path:
-    """Write a new site folder: the commented default mkdocs.yml and an empty data/."""
-    folder = _absolute(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageRefused(f"{folder} 已存在且不是空目录：请指定一个新目录")
-    (folder / "data").mkdir(parents=True, exist_ok=True)
-    (folder / CONFIG_NAME).write_bytes(resources.NEW_SITE_CONFIG.read_bytes())
-    return folder

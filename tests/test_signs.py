@@ -22,6 +22,7 @@ from generator import cli
 from generator.codes import kit as signkit
 from generator.codes import signs
 from generator.codes import drawing as qr
+from generator import pipeline
 from generator.pipeline import check_export
 
 from .conftest import CHROMIUM_ARGS, MINIMAL, SAMPLE, TESTS, overlay
@@ -33,7 +34,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 @dataclass(frozen=True)
 class Kit:
     out: Path
-    report: signkit.KitReport
+    report: pipeline.KitReport
     rows: tuple[dict[str, str], ...]
 
 
@@ -77,7 +78,7 @@ def pdf_fonts(pdf: Path) -> list[list[str]]:
 def kit(tmp_path_factory) -> Kit:
     """The whole sample's kit, made once."""
     root = tmp_path_factory.mktemp("signs")
-    report = signkit.make_kit(SAMPLE, root / "kit", root / "work", base_url=BASE_URL)
+    report = pipeline.make_kit(SAMPLE, root / "kit", root / "work", base_url=BASE_URL)
     return Kit(root / "kit", report, read_manifest(root / "kit"))
 
 
@@ -354,10 +355,10 @@ def test_only_new_writes_just_the_newest_releases_first_codes(tmp_path, capsys):
 
 
 def test_same_data_gives_the_same_bytes(kit, tmp_path):
-    again = signkit.make_kit(SAMPLE, kit.out, tmp_path, base_url=BASE_URL)
+    again = pipeline.make_kit(SAMPLE, kit.out, tmp_path, base_url=BASE_URL)
     assert (again.written, again.removed) == (0, 0), "a rerun into the same kit changes nothing"
     other = tmp_path / "other"
-    signkit.make_kit(SAMPLE, other, tmp_path, base_url=BASE_URL, only_new=True)
+    pipeline.make_kit(SAMPLE, other, tmp_path, base_url=BASE_URL, only_new=True)
     for row in read_manifest(other):
         for name in (row["master_svg"], row["master_pdf"]):
             assert (

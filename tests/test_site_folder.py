@@ -21,6 +21,7 @@ from generator.publish import manifest
 from generator.publish import outdir
 from generator import pipeline
 from generator.publish import site
+from generator.publish import register_file
 from generator.publish.locks import build_lock
 from generator.model.register import public_register
 from generator.settings import load_settings
@@ -395,13 +396,13 @@ def test_a_failure_after_the_swap_says_the_site_is_published(tmp_path, monkeypat
     assert "未发布任何内容" not in err
     assert (work / "site" / "Q" / "BT000901" / "index.html").is_file()  # the new site is live
     assert (work / "qr" / "register.csv").read_bytes() == old_register
-    assert (work / pipeline.PENDING_NAME).is_file()
+    assert (work / register_file.PENDING_NAME).is_file()
     monkeypatch.undo()
     # The next build takes the register the site published (else it would refuse: the site knows BT000901).
     assert build(data, work) == 0
     assert_register_agrees(work, work / "site")
     assert "BT000901" in (work / "qr" / "register.csv").read_text(encoding="utf-8")
-    assert not (work / pipeline.PENDING_NAME).exists()
+    assert not (work / register_file.PENDING_NAME).exists()
 
 
 # A build killed (SIGKILL) at the one moment that matters: the new site swapped in, the register not yet written.
@@ -428,9 +429,9 @@ def test_a_build_killed_between_swap_and_register_is_caught_up(tmp_path):
     # What the kill left: the new site live, the old register, the note of the pending register.
     assert (work / "site" / "Q" / "BT000901" / "index.html").is_file()
     assert (work / "qr" / "register.csv").read_bytes() == old_register
-    assert (work / pipeline.PENDING_NAME).is_file()
+    assert (work / register_file.PENDING_NAME).is_file()
     assert build(data, work) == 0
-    assert not (work / pipeline.PENDING_NAME).exists()
+    assert not (work / register_file.PENDING_NAME).exists()
     assert "BT000901" in (work / "qr" / "register.csv").read_text(encoding="utf-8")
     assert_register_agrees(work, work / "site")
 
@@ -444,7 +445,7 @@ def test_a_pending_note_that_does_not_match_the_site_restores_nothing(tmp_path, 
     assert build(data, work) == 0
     published = tree_digest(work / "site")
     (work / "qr" / "register.csv").write_bytes(old_register)
-    (work / pipeline.PENDING_NAME).write_text("0" * 64, encoding="utf-8")
+    (work / register_file.PENDING_NAME).write_text("0" * 64, encoding="utf-8")
     capsys.readouterr()
     # Not this folder's swap: the register stays behind the site, and the build is refused as such.
     assert build(data, work) == 1

@@ -22,6 +22,7 @@ from generator.model.records import (
     QrCode,
     Release,
 )
+from generator.errors import BuildFailed
 from generator.model.register import RegisteredCode
 
 
@@ -198,3 +199,14 @@ def _bulletin_records(releases: tuple[Release, ...]) -> tuple[BulletinRecord, ..
     records = [BulletinRecord(current=found[-1], earlier=tuple(found[:-1])) for found in versions.values()]
     records.sort(key=lambda r: (r.bulletin.published, r.bulletin.key), reverse=True)
     return tuple(records)
+
+
+def check_codes_have_projects(archive: Archive) -> None:
+    """Every code needs its project's record for its page; an old register may not have kept it."""
+    projects = {record.project.key for record in archive.projects}
+    orphans = sorted(code.code_id for code in archive.codes if code.project_id.casefold() not in projects)
+    if orphans:
+        raise BuildFailed(
+            f"二维码 {'、'.join(orphans)} 已发布，但数据目录中已没有它们的项目，登记册（旧格式）也没有保存项目记录："
+            "请把列出这些项目的发布文件夹放回数据目录后再构建"
+        )

@@ -15,7 +15,6 @@ import csv
 import dataclasses
 import io
 import json
-import os
 import typing
 from dataclasses import dataclass
 from datetime import date
@@ -141,16 +140,3 @@ def _project_from_json(text: str) -> Project:
             value = date.fromisoformat(value)
         parsed[name] = value
     return Project(**parsed)
-
-
-def write_register(path: Path, text: str) -> None:
-    """Replace the register in one step: a reader never sees half of it."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return  # unchanged: its time stays, like every file the writer leaves alone
-    except (OSError, UnicodeDecodeError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)

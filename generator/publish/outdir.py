@@ -17,7 +17,7 @@ import json
 import os
 from pathlib import Path
 
-from generator.publish.manifest import MANIFEST_NAME, SITE_MARKER
+from generator.publish.manifest import MANIFEST_NAME, SITE_MARKER, verify_site
 from generator.errors import UsageRefused
 
 KIT_MARKER = ".portal-signs.json"
@@ -115,3 +115,30 @@ def _sha256(data: bytes) -> str:
 
 def sha256_text(text: str) -> str:
     return _sha256(text.encode("utf-8"))
+
+
+def check_site_out(site_dir: Path, work_dir: Path, data_root: Path) -> None:
+    """The output folder must be absent, empty, or a site this tool published: anything else is someone's."""
+    refuse_unsafe(site_dir, work_dir, data_root)
+    if is_empty_dir(site_dir) or read_site_marker(site_dir) is not None:
+        return
+    # Published before sites were marked: accepted once if it verifies in full, then marked.
+    if (site_dir / MANIFEST_NAME).is_file() and not verify_site(site_dir)[0]:
+        return
+    raise UsageRefused(
+        f"--out {site_dir} 里已有文件，但不是本工具发布的网站（没有有效的 {SITE_MARKER}）："
+        "为免误删，请指定一个空目录、不存在的目录或本工具发布过的网站目录"
+    )
+
+
+def kit_files(out_dir: Path) -> set[str]:
+    """The files the kit in out_dir holds; refuse a folder that is neither empty nor a kit."""
+    if is_empty_dir(out_dir):
+        return set()
+    files = read_kit_files(out_dir)
+    if files is not None:
+        return files
+    raise UsageRefused(
+        f"--out {out_dir} 里已有其他文件，又不是本工具写的标牌文件包（没有有效的 {KIT_MARKER}）；"
+        "为免误删，请用 --out 指定一个空目录或上次的标牌文件包目录"
+    )

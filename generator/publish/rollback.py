@@ -13,20 +13,9 @@ from generator.publish import outdir
 from generator.publish import site
 from generator.publish.locks import build_lock
 from generator.errors import BuildFailed
-from generator.model.register import parse_register, write_register
+from generator.model.register import parse_register
+from generator.publish.register_file import PREVIOUS_REGISTER, write_register
 from generator.settings import Settings
-
-
-PREVIOUS_REGISTER = "register.previous.csv"  # in the cache folder: the register of the previous site
-
-
-def keep_previous_register(settings: Settings) -> None:
-    """Before a new register is written: keep the one the replaced site published, for a rollback."""
-    try:
-        text = settings.register_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    write_register(settings.cache_dir / PREVIOUS_REGISTER, text)
 
 
 def rollback(settings: Settings) -> str:

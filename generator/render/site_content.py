@@ -1,0 +1,37 @@
+"""Everything content/ holds but the code images, rendered in one call: the render stage's front door."""
+
+from __future__ import annotations
+
+from generator.errors import Problem
+from generator.model.records import Archive
+from generator.model.withdrawals import WithdrawnPage
+from generator.render import changes, quality
+from generator.render.archive_pages import render_archive
+from generator.render.changes import ChangeReport
+from generator.render.code_files import render_code_files
+from generator.render.pages import SiteInfo, make_environment, render_pages
+
+
+def render_content(
+    archive: Archive,
+    site_info: SiteInfo,
+    problems: tuple[Problem, ...],
+    reports: tuple[ChangeReport, ...],
+    complaint_url: str,
+    notices: tuple[WithdrawnPage, ...] = (),
+) -> dict[str, str | bytes]:
+    """Pages, alias pages, feeds, downloads, charts and the withdrawal notices, by path in content/."""
+    pages: dict[str, str | bytes] = dict(
+        render_pages(archive, site_info, complaint_url, project_changes=changes.project_histories(reports))
+    )
+    env = make_environment()
+    pages.update(changes.render_change_pages(env, reports, site_info))
+    pages.update(quality.render_quality_pages(env, quality.quality_pages(archive, problems), site_info))
+    for rel_path, data in (*render_code_files(archive, site_info).items(), *render_archive(archive, site_info).items()):
+        if rel_path in pages:
+            raise ValueError(f"two files for {rel_path}")
+        pages[rel_path] = data
+    pages["changes.json"] = changes.report_json(reports[-1], site_info.code_base_url)
+    for notice in notices:  # withdrawn records left the archive: their URLs get the notice
+        pages[notice.rel_path] = env.get_template("withdrawn.md.j2").render(page=notice)
+    return pages
