@@ -46,16 +46,24 @@ def make_symbol(url: str) -> segno.QRCode:
     return segno.make_qr(url, error="H", boost_error=False)
 
 
+def version_of(symbol: segno.QRCode) -> int:
+    """A QR code's version, 1–40: `make_qr` never makes a Micro QR code, whose versions are "M1"–"M4"."""
+    version = symbol.version
+    if not isinstance(version, int):  # pragma: no cover - segno.make_qr makes full QR codes only
+        raise TypeError(f"a Micro QR code ({version}) where a QR code was made")
+    return version
+
+
 def _fitting(url: str, error: str) -> segno.QRCode:
     symbol = segno.make_qr(url, error=error, boost_error=False)
-    if symbol.version > SMALL_VERSION:
+    if version_of(symbol) > SMALL_VERSION:
         raise segno.DataOverflowError("does not fit version 3")
     return symbol
 
 
 def draw_code(code_id: str, base: str) -> CodeImage:
     symbol, svg = draw_svg(code_id, base)
-    return CodeImage(code_id, base + code_id, symbol.version, symbol.error, svg, draw_png(symbol))
+    return CodeImage(code_id, base + code_id, version_of(symbol), symbol.error, svg, draw_png(symbol))
 
 
 def draw_svg(code_id: str, base: str) -> tuple[segno.QRCode, bytes]:

@@ -81,7 +81,7 @@ def sign_code(code_id: str, project_id: str, project_name: str, label: str, firs
         first_release,
         url,
         parts.netloc.lower() + parts.path,
-        symbol.version,
+        qr.version_of(symbol),
         symbol.error,
         len(symbol.matrix),
         tuple(runs),

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Callable
 
 # Leading and trailing spaces include the ideographic space U+3000 and the
 # invisible characters spreadsheets leave behind.
@@ -233,7 +234,7 @@ def parse_url(value: object) -> str:
     return text
 
 
-def choice_parser(options: dict[str, str]):
+def choice_parser(options: dict[str, str]) -> Callable[[object], str]:
     """A parser for an enum: `options` maps every accepted spelling to the canonical value."""
 
     folded = {key.casefold(): value for key, value in options.items()}

@@ -173,11 +173,11 @@ def _code_records(
     records = []
     for key in sorted(latest):
         code, last_release = latest[key]
-        known = register.get(key)
+        registered = register.get(key)
         records.append(
             CodeRecord(
                 # The spelling it was first published under is its URL for ever.
-                code_id=known.code_id if known else code.code_id,
+                code_id=registered.code_id if registered else code.code_id,
                 project_id=spelling.get(code.project_id.casefold(), code.project_id),
                 label=code.label,
                 first_release=first[key],

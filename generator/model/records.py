@@ -30,7 +30,7 @@ class Project:
     location: str
     longitude: Decimal | None
     latitude: Decimal | None
-    hotline: str
+    hotline: str | None  # None when the cell is blank: the data files publish it as null
     updated: date
 
     @property

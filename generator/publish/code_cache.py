@@ -22,6 +22,7 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import segno
 
@@ -34,6 +35,7 @@ POOL_THRESHOLD = 2 * BATCH  # fewer missing codes than this are drawn in-process
 
 
 PNG_NICENESS = 10
+T = TypeVar("T")
 
 # The drawing settings (error levels, scales, colours, quiet zone) live in codes.py: its source
 # is part of the key, so no setting can change without missing the cache.
@@ -68,8 +70,8 @@ class PendingCodes:
         self.missing = [c for c in code_ids if f"{self.keys[c]}.qr" not in cached]
         self.cached = [c for c in code_ids if f"{self.keys[c]}.qr" in cached]
         self._pool: Executor | None = None
-        self._svg_futures: list[Future] = []
-        self._png_futures: list[Future] = []
+        self._svg_futures: list[Future[list[tuple[str, segno.QRCode, bytes]]]] = []
+        self._png_futures: list[Future[list[tuple[str, bytes]]]] = []
         self._drawn: list[tuple[str, segno.QRCode, bytes]] | None = None  # (code id, symbol, svg)
         workers = worker_count() if workers is None else workers
         if len(self.missing) >= POOL_THRESHOLD and workers > 1:
@@ -82,8 +84,8 @@ class PendingCodes:
         try:
             entry = (self.cache_dir / f"{self.keys[code_id]}.qr").read_bytes()
             header, body = entry.split(b"\n", 1)
-            version, error, svg_size, png_size = header.decode("ascii").split()
-            version, svg_size, png_size = int(version), int(svg_size), int(png_size)
+            version_text, error, svg_text, png_text = header.decode("ascii").split()
+            version, svg_size, png_size = int(version_text), int(svg_text), int(png_text)
         except (OSError, ValueError):
             return False
         svg, png = body[:svg_size], body[svg_size:]
@@ -116,15 +118,16 @@ class PendingCodes:
     def result(self) -> dict[str, CodeImage]:
         """Every image by code id; drawn ones are added to the cache."""
         self.svgs()
+        drawn = self._drawn or []  # svgs() has drawn them
         if self._png_futures:
             pngs = dict(item for future in self._png_futures for item in future.result())
         else:
-            pngs = dict(_draw_pngs([(code_id, symbol) for code_id, symbol, _ in self._drawn]))
+            pngs = dict(_draw_pngs([(code_id, symbol) for code_id, symbol, _ in drawn]))
         self.close()
-        if self._drawn:
+        if drawn:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-        for code_id, symbol, svg in self._drawn:
-            image = CodeImage(code_id, self.base + code_id, symbol.version, symbol.error, svg, pngs[code_id])
+        for code_id, symbol, svg in drawn:
+            image = CodeImage(code_id, self.base + code_id, codes.version_of(symbol), symbol.error, svg, pngs[code_id])
             self.images[code_id] = image
             self._store(image)
         self._drawn, self._png_futures = [], []
@@ -160,7 +163,7 @@ class PendingCodes:
         self.close()
 
 
-def _batches(items: list) -> list[list]:
+def _batches(items: list[T]) -> list[list[T]]:
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 

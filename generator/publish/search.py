@@ -36,10 +36,18 @@ import threading
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from markupsafe import Markup
 
 from generator.errors import BuildFailed
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 OUTPUT_SUBDIR = "pagefind"
 # The whole site is Simplified Chinese: one index, segmented as Chinese.
@@ -65,14 +73,22 @@ def pagefind_executable() -> Path:
     except ImportError as exc:
         raise BuildFailed("找不到 Pagefind（扩展版）：请安装 requirements.txt 中的 pagefind[extended]") from exc
     try:
-        return get_executable()
+        executable: Path = get_executable()
     except FileNotFoundError as exc:
         raise BuildFailed(f"找不到 Pagefind 程序：{exc}") from exc
+    return executable
 
 
 def bundle_name(number: int) -> str:
     """`pagefind` for the first bundle, `pagefind-2` for the second, …"""
     return OUTPUT_SUBDIR if number == 0 else f"{OUTPUT_SUBDIR}-{number + 1}"
+
+
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    """A stream of the Pagefind process, which Popen always makes when asked for a pipe."""
+    if stream is None:  # pragma: no cover - stdin and stdout are subprocess.PIPE
+        raise BuildFailed("无法启动 Pagefind：没有得到它的输入输出管道")
+    return stream
 
 
 class _Service:
@@ -96,6 +112,8 @@ class _Service:
             )
         except OSError as exc:
             raise BuildFailed(f"无法启动 Pagefind：{exc}") from exc
+        self._requests = _pipe(self.process.stdin)
+        self._answers = _pipe(self.process.stdout)
 
         self.responses: dict[int | None, dict] = {}
         self._ended = False
@@ -107,7 +125,7 @@ class _Service:
     def _read(self) -> None:
         parts: list[bytes] = []  # of the message not yet complete: joined once, however large it is
         try:
-            while chunk := self.process.stdout.read(1 << 20):  # unbuffered: whatever has arrived
+            while chunk := self._answers.read(1 << 20):  # unbuffered: whatever has arrived
                 if b"," not in chunk:
                     parts.append(chunk)
                     continue
@@ -130,7 +148,7 @@ class _Service:
         self._next_id += 1
         message = {"message_id": self._next_id, "payload": payload}
         try:
-            self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+            self._requests.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
         except OSError:
             raise BuildFailed(self._failure()) from None
         return self._next_id
@@ -195,7 +213,8 @@ class SearchIndex:
     Use as a context manager: leaving it ends every Pagefind process, whatever happened.
     """
 
-    def __init__(self, cache_dir: Path, shard_pages: int = DEFAULT_SHARD_PAGES) -> None:
+    def __init__(self, cache_dir: Path, shard_pages: object = DEFAULT_SHARD_PAGES) -> None:
+        """`shard_pages` is checked here: it comes from the settings file as written."""
         if not isinstance(shard_pages, int) or shard_pages < 1:
             raise BuildFailed(f"mkdocs.yml 的 extra.search_shard_pages 应为正整数，实际为 {shard_pages!r}")
         pagefind_executable()  # missing Pagefind fails the build before mkdocs starts
@@ -243,7 +262,8 @@ class SearchIndex:
     def _seal(self, shard: _Shard) -> None:
         shard.key = shard.digest.hexdigest()
         if (self.cache_dir / shard.key / "pagefind.js").is_file():
-            shard.service.close()  # the same pages as a bundle already made: nothing to write
+            if shard.service is not None:
+                shard.service.close()  # the same pages as a bundle already made: nothing to write
             shard.service = None
             return
         # Written on the other core while mkdocs goes on; this thread only waits.
@@ -253,6 +273,8 @@ class SearchIndex:
     def _write(self, shard: _Shard) -> None:
         try:
             service = shard.service
+            if service is None:  # pragma: no cover - a shard is sealed with its service running
+                raise BuildFailed("生成搜索索引失败：Pagefind 已结束")
             service.wait(shard.last_added)  # every page indexed before the bundle is made
             # The bundle's bytes come back in the response and are written here: Pagefind's own
             # WriteFiles answers before its last files are on disk, so ending the process then
@@ -320,7 +342,7 @@ def _copy_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target)
 
 
-def indexing_plugin(index: SearchIndex):
+def indexing_plugin(index: SearchIndex) -> BasePlugin:
     """The mkdocs plugin that hands each indexed page's article to `index` as soon as it is converted."""
     from mkdocs.plugins import BasePlugin
 
@@ -329,7 +351,7 @@ def indexing_plugin(index: SearchIndex):
     record = make_environment().get_template("search_record.html.j2")
 
     class IndexingPlugin(BasePlugin):
-        def on_page_content(self, html, *, page, config, files):
+        def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
             kind = page.meta.get("pagefind")
             if kind:
                 # mkdocs made this HTML from our own escaped Markdown; it is put in as it is.
@@ -337,7 +359,9 @@ def indexing_plugin(index: SearchIndex):
                 index.add("/" + page.url, document)
             return html
 
-        def on_env(self, env, *, config, files):
+        def on_env(
+            self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+        ) -> jinja2.Environment | None:
             # Every page is converted by now and none is put into the theme yet: the search page
             # can name the bundles it merges (site_templates/overrides/main.html).
             config.extra["search_bundles"] = index.seal()

@@ -17,6 +17,7 @@ import shutil
 import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -24,8 +25,16 @@ from generator import resources
 from generator.errors import BuildFailed
 from generator.settings import Settings
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
-def run_mkdocs(settings: Settings, out_dir: Path, data_date: date, plugins: dict | None = None) -> None:
+
+def run_mkdocs(
+    settings: Settings, out_dir: Path, data_date: date, plugins: dict[str, BasePlugin] | None = None
+) -> None:
     """Build the settings' content/ into out_dir (never the published folder), with `plugins` added by name."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # The only date in the output (sitemap, gzip header) is the data's, never the clock's.
@@ -51,7 +60,7 @@ def run_mkdocs(settings: Settings, out_dir: Path, data_date: date, plugins: dict
         raise BuildFailed(f"写入站点时出错：{exc}") from exc
 
 
-def mkdocs_config(settings: Settings, out_dir: Path) -> dict:
+def mkdocs_config(settings: Settings, out_dir: Path) -> dict[str, Any]:
     """The whole mkdocs configuration of a build, every path in it absolute."""
     config = dict(settings.mkdocs)
     config["docs_dir"] = str(settings.content_dir)
@@ -65,7 +74,7 @@ def mkdocs_config(settings: Settings, out_dir: Path) -> dict:
     return config
 
 
-def _release_sources():
+def _release_sources() -> BasePlugin:
     """A plugin that lets go of each page's Markdown once mkdocs has converted it.
 
     mkdocs keeps every page's source until the end of the build, though only the HTML is used
@@ -74,21 +83,21 @@ def _release_sources():
     from mkdocs.plugins import BasePlugin
 
     class ReleaseSources(BasePlugin):
-        def on_page_content(self, html, *, page, config, files):
+        def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
             page.markdown = ""  # not None: mkdocs reads None as "not read yet" and gives no title
             return html
 
     return ReleaseSources()
 
 
-def _data_page_files():
+def _data_page_files() -> BasePlugin:
     """A plugin that gives the page of an id named like mkdocs' own files (`index`, `README`) its id's URL."""
     from mkdocs.plugins import BasePlugin
 
     from generator.render.pages import data_page_dest
 
     class DataPageFiles(BasePlugin):
-        def on_files(self, files, *, config):
+        def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
             for file in files.documentation_pages():
                 if dest := data_page_dest(file.src_uri):
                     file.dest_uri = dest  # url and abs_dest_path follow from it
@@ -151,5 +160,5 @@ def _exchange(a: Path, b: Path) -> bool:
         renameat2 = libc.renameat2
     except (OSError, AttributeError, TypeError):
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    result: int = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from generator.errors import Problem, error
 from generator.read.limits import MAX_COLUMNS, MAX_CSV_CELL_CHARS, MAX_ROWS
 
-Grid = list[tuple[int, list[object]]]  # (row number, cells)
+Grid = list[tuple[int, Sequence[object]]]  # (row number, cells)
 
 
 def decode_csv(rel_path: str, data: bytes, problems: list[Problem]) -> tuple[str, str] | None:
@@ -27,6 +28,7 @@ def decode_csv(rel_path: str, data: bytes, problems: list[Problem]) -> tuple[str
     if b"\x00" in data:
         problems.append(error(rel_path, "不是文本文件（含有二进制内容），应为 UTF-8 或 GB18030 编码的 CSV"))
         return None
+    candidates: tuple[tuple[str, str], ...]  # (codec, what the report calls it)
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = (("utf-8-sig", "UTF-8（带 BOM）"),)
     else:

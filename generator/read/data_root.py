@@ -149,9 +149,9 @@ def _read_table_of(spec: TableSpec, files: _ReleaseFolder) -> RawTable | None:
     for legacy in (f"{spec.name}.xls", f"{spec.name}.et"):
         for path in files.all_named(legacy):
             reading.problems.append(error(reading.rel(path), "不支持此文件格式，请在表格软件中另存为 .xlsx 或 .csv"))
-    path, there = files.one_of((f"{spec.name}.csv", f"{spec.name}.xlsx"), spec.name)
-    if path is not None:
-        return read_table(reading, path, spec)
+    found, there = files.one_of((f"{spec.name}.csv", f"{spec.name}.xlsx"), spec.name)
+    if found is not None:
+        return read_table(reading, found, spec)
     if not there and spec.required:
         reading.problems.append(
             error(

@@ -29,7 +29,7 @@ class Located:
     `2021-11-15` into a date and `0012` into a number before we could judge it.
     """
 
-    value: object  # str | None | dict[str, Located] | list[Located]
+    value: str | dict[str, Located] | list[Located] | None
     line: int
 
 

@@ -81,7 +81,7 @@ def _first_sheet_rows(
             if number > MAX_ROWS + 1:
                 problems.append(error(rel_path, f"行数过多（超过 {MAX_ROWS} 行），请检查是否选错了文件"))
                 return None
-            cells = []
+            cells: list[object] = []
             for column, cell in enumerate(row, start=1):
                 if not data_only and getattr(cell, "data_type", None) == "f":
                     formulas[number, column] = str(getattr(cell.value, "text", cell.value))

@@ -87,7 +87,7 @@ _IMAGE = r"!\[(?:[^\]\\]|\\.)*\](?:\([^)\n]*\)|\[[^\]\n]*\])?"
 class _LiteralImage(InlineProcessor):
     """An image is not allowed: it stays the literal text that was written."""
 
-    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802 - Markdown's API
         return _text_span(self.unescape(m.group(0))), m.start(0), m.end(0)
 
 
@@ -98,7 +98,9 @@ class _SafeLink(LinkInlineProcessor):
     as a quoted "title" inside `javascript:alert("x")`; the source span loses nothing.
     """
 
-    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API
+    def handleMatch(  # noqa: N802 - Python-Markdown's API
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | None, int | None, int | None]:
         link, start, end = super().handleMatch(m, data)
         if link is None or (link.get("href", "").lower().startswith(_ALLOWED_SCHEMES) and link.get("title") is None):
             return link, start, end

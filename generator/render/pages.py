@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
 
 import jinja2
@@ -292,9 +292,9 @@ def render_pages(
         LookupPage(tuple((c, by_key[c.project_id.casefold()]) for c in archive.codes)),
     )
     emit("bulletins/index.md", "bulletins.md.j2", BulletinIndexPage(archive.bulletins))
-    for record in archive.bulletins:
+    for bulletin in archive.bulletins:
         # Case pages, with their facet and project links, are rendered by `archive_pages`.
-        emit(f"bulletins/{page_file(record.bulletin.bulletin_id)}", "bulletin.md.j2", BulletinPage(record))
+        emit(f"bulletins/{page_file(bulletin.bulletin.bulletin_id)}", "bulletin.md.j2", BulletinPage(bulletin))
     emit("releases/index.md", "releases.md.j2", ReleaseIndexPage(tuple(reversed(archive.releases))))
     for release in archive.releases:
         emit(f"releases/{release.release_id}.md", "release.md.j2", ReleasePage(release))
@@ -313,7 +313,9 @@ def _home(archive: Archive, current: list[ProjectRecord]) -> HomePage:
     )
 
 
-def _counts(records, key, order=None) -> tuple[tuple[str, int], ...]:
+def _counts(
+    records: list[ProjectRecord], key: Callable[[ProjectRecord], str], order: tuple[str, ...] | None = None
+) -> tuple[tuple[str, int], ...]:
     counts: dict[str, int] = defaultdict(int)
     for record in records:
         counts[key(record)] += 1
@@ -322,7 +324,9 @@ def _counts(records, key, order=None) -> tuple[tuple[str, int], ...]:
 
 
 def _project_index(archive: Archive, current: list[ProjectRecord]) -> ProjectIndexPage:
-    def grouped(key, order=None):
+    def grouped(
+        key: Callable[[ProjectRecord], str], order: tuple[str, ...] | None = None
+    ) -> tuple[tuple[str, tuple[ProjectRecord, ...]], ...]:
         groups: dict[str, list[ProjectRecord]] = defaultdict(list)
         for record in current:
             groups[key(record)].append(record)
@@ -352,8 +356,8 @@ def _cases_naming_projects(archive: Archive) -> dict[str, tuple[tuple[BulletinRe
             by_name[name].append(record)
             lengths[name[:_NAME_PREFIX]].add(len(name))
     found: dict[str, list[tuple[BulletinRecord, Case]]] = defaultdict(list)
-    for record in archive.bulletins:
-        for case in record.bulletin.cases:
+    for bulletin in archive.bulletins:
+        for case in bulletin.bulletin.cases:
             text = f"{case.title}\n{case.text}"
             keys = {run.casefold() for run in _ID_RUN.findall(text) if run.casefold() in ids}
             for start in range(len(text) - _NAME_PREFIX + 1):
@@ -361,7 +365,7 @@ def _cases_naming_projects(archive: Archive) -> dict[str, tuple[tuple[BulletinRe
                     for candidate in by_name.get(text[start : start + length], ()):
                         keys.add(candidate.project.key)
             for key in sorted(keys):
-                found[key].append((record, case))
+                found[key].append((bulletin, case))
     return {key: tuple(value) for key, value in found.items()}
 
 

@@ -20,6 +20,15 @@ from generator.validate.yaml_fields import LOOKALIKE, YamlFields
 
 
 @dataclass(frozen=True)
+class _ParsedBulletin:
+    """A valid bulletin and where its ids stand, for the refusals that compare it with others."""
+
+    bulletin: Bulletin
+    id_node: Located  # its bulletin_id
+    case_id_nodes: tuple[Located, ...]  # each case's case_id, in the order of `bulletin.cases`
+
+
+@dataclass(frozen=True)
 class PublishedCase:
     """Where a case id was first published: its bulletin, release and file."""
 
@@ -37,19 +46,18 @@ def validate_bulletins(
     seen_bulletins: dict[str, str] = {}
     seen_cases: dict[str, str] = {}
     for document in raw.bulletins:
-        bulletin = _bulletin(document, problems)
-        if bulletin is None:
+        parsed = _bulletin(document, problems)
+        if parsed is None:
             continue
+        bulletin = parsed.bulletin
         reader = YamlFields(document, problems)
-        root = document.root.value
         other = seen_bulletins.setdefault(bulletin.key, document.rel_path)
         if other != document.rel_path:
-            reader.problem(root["bulletin_id"], "bulletin_id", f"通报编号{quote(bulletin.bulletin_id)}与 {other} 重复")
+            reader.problem(parsed.id_node, "bulletin_id", f"通报编号{quote(bulletin.bulletin_id)}与 {other} 重复")
             continue
         refused = False
-        for index, case in enumerate(bulletin.cases):
+        for index, (case, node) in enumerate(zip(bulletin.cases, parsed.case_id_nodes, strict=True)):
             where = f"{document.rel_path} cases[{index}]"
-            node = root["cases"].value[index].value["case_id"]
             path = f"cases[{index}].case_id"
             owner = case_owners.get(case.case_id.casefold())
             if owner is not None and owner.bulletin_id.casefold() != bulletin.key:
@@ -78,12 +86,11 @@ def validate_bulletins(
 
 
 _BULLETIN_KEYS = {"bulletin_id", "title", "issuer", "region", "published", "source_url", "summary", "cases"}
-_FACET_KEYS = ("region", "category", "disposition")  # the case archive is browsed by these
 _CASE_KEYS = {"case_id", "title", "person", "position", "region", "category", "disposition", "text"}
 MAX_MARKDOWN_CHARS = 50_000
 
 
-def _bulletin(document: RawYaml, problems: list[Problem]) -> Bulletin | None:
+def _bulletin(document: RawYaml, problems: list[Problem]) -> _ParsedBulletin | None:
     reader = YamlFields(document, problems)
     mapping = reader.mapping(document.root, "")
     if mapping is None:
@@ -98,7 +105,7 @@ def _bulletin(document: RawYaml, problems: list[Problem]) -> Bulletin | None:
     source_url = reader.field(mapping, "", "source_url", fields.parse_url)
     summary = reader.text(mapping, "", "summary", max_chars=MAX_MARKDOWN_CHARS)
     cases_node = mapping.get("cases")
-    cases = []
+    cases: list[tuple[Case, Located]] = []
     if cases_node is None or cases_node.value is None:
         reader.problem(cases_node or document.root, "cases", "必填：至少一个案例", path="cases")
     elif not isinstance(cases_node.value, list) or not cases_node.value:
@@ -108,9 +115,12 @@ def _bulletin(document: RawYaml, problems: list[Problem]) -> Bulletin | None:
             case = _case(reader, item, f"cases[{index}]")
             if case is not None:
                 cases.append(case)
+    # A required field that is None was reported, so the errors have grown: the checks of None only say so.
     if reader.errors > errors_before:
         return None
-    return Bulletin(
+    if bulletin_id is None or title is None or issuer is None or region is None or published is None:
+        return None
+    bulletin = Bulletin(
         bulletin_id=bulletin_id,
         title=title,
         issuer=issuer,
@@ -118,31 +128,41 @@ def _bulletin(document: RawYaml, problems: list[Problem]) -> Bulletin | None:
         published=published,
         source_url=source_url or "",
         summary=summary or "",
-        cases=tuple(cases),
+        cases=tuple(case for case, _ in cases),
     )
+    return _ParsedBulletin(bulletin, mapping["bulletin_id"], tuple(node for _, node in cases))
 
 
-def _case(reader: YamlFields, item: Located, path: str) -> Case | None:
+def _case(reader: YamlFields, item: Located, path: str) -> tuple[Case, Located] | None:
+    """The case and the node of its case_id."""
     mapping = reader.mapping(item, path)
     if mapping is None:
         return None
     reader.warn_unknown(mapping, _CASE_KEYS, path)
-    values = {
-        "case_id": reader.field(mapping, path, "case_id", fields.parse_id, required=True),
-        "title": reader.text(mapping, path, "title", required=True),
-        "person": reader.text(mapping, path, "person"),
-        "position": reader.text(mapping, path, "position"),
-        "region": reader.text(mapping, path, "region", required=True),
-        "category": reader.text(mapping, path, "category", required=True),
-        "disposition": reader.text(mapping, path, "disposition"),
-        "text": reader.text(mapping, path, "text", required=True, max_chars=MAX_MARKDOWN_CHARS),
-    }
-    if values["case_id"] is None or any(values[k] is None for k in ("title", "region", "category", "text")):
+    case_id = reader.field(mapping, path, "case_id", fields.parse_id, required=True)
+    title = reader.text(mapping, path, "title", required=True)
+    person = reader.text(mapping, path, "person")
+    position = reader.text(mapping, path, "position")
+    region = reader.text(mapping, path, "region", required=True)
+    category = reader.text(mapping, path, "category", required=True)
+    disposition = reader.text(mapping, path, "disposition")
+    text = reader.text(mapping, path, "text", required=True, max_chars=MAX_MARKDOWN_CHARS)
+    if case_id is None or title is None or region is None or category is None or text is None:
         return None
-    for key in _FACET_KEYS:
-        if values[key] and is_lookalike(values[key]):
-            folded = facet_key(values[key])
+    # The case archive is browsed by these.
+    for key, value in (("region", region), ("category", category), ("disposition", disposition)):
+        if value and is_lookalike(value):
             reader.warn(
-                mapping[key], key, LOOKALIKE.format(found=quote(values[key]), key=quote(folded)), f"{path}.{key}"
+                mapping[key], key, LOOKALIKE.format(found=quote(value), key=quote(facet_key(value))), f"{path}.{key}"
             )
-    return Case(**{k: v or "" for k, v in values.items()})
+    case = Case(
+        case_id=case_id,
+        title=title,
+        person=person or "",
+        position=position or "",
+        region=region,
+        category=category,
+        disposition=disposition or "",
+        text=text,
+    )
+    return case, mapping["case_id"]

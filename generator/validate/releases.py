@@ -12,7 +12,9 @@ that already failed, so one bad cell does not cause a cascade of messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from generator.contract import fields
 from generator.validate.lookalikes import facet_key, is_lookalike
@@ -29,6 +31,71 @@ from generator.validate.yaml_fields import LOOKALIKE, POSSIBLE_OLD_ID, PRIVATE_N
 
 
 MAX_PLAUSIBLE_WAN = Decimal(10_000_000)  # 1000 亿元: more than any single project of the region
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """A row whose every cell parsed: by column key, what its column's parser returned; blank
+    cells are "" in text columns, None in the others (and never in a required column)."""
+
+    values: dict[str, object]
+
+    def get(self, key: str, kind: type[T]) -> T:
+        value = self.values[key]
+        if not isinstance(value, kind):  # pragma: no cover - the contract's parsers return these types
+            raise TypeError(f"{key}: {kind.__name__} expected, {value!r} found")
+        return value
+
+    def optional(self, key: str, kind: type[T]) -> T | None:
+        return None if self.values[key] is None else self.get(key, kind)
+
+
+def _project(cells: _Cells) -> Project:
+    return Project(
+        project_id=cells.get("project_id", str),
+        name=cells.get("name", str),
+        region=cells.get("region", str),
+        category=cells.get("category", str),
+        status=cells.get("status", str),
+        owner=cells.get("owner", str),
+        contractor=cells.get("contractor", str),
+        supervisor=cells.get("supervisor", str),
+        department=cells.get("department", str),
+        leader=cells.get("leader", str),
+        total_investment=cells.get("total_investment", Decimal),
+        annual_plan=cells.optional("annual_plan", Decimal),
+        completed_investment=cells.optional("completed_investment", Decimal),
+        start_date=cells.optional("start_date", date),
+        planned_completion=cells.optional("planned_completion", date),
+        progress=cells.optional("progress", Decimal),
+        progress_note=cells.get("progress_note", str),
+        scope=cells.get("scope", str),
+        location=cells.get("location", str),
+        longitude=cells.optional("longitude", Decimal),
+        latitude=cells.optional("latitude", Decimal),
+        hotline=cells.optional("hotline", str),
+        updated=cells.get("updated", date),
+    )
+
+
+def _code(cells: _Cells) -> QrCode:
+    return QrCode(
+        code_id=cells.get("code_id", str),
+        project_id=cells.get("project_id", str),
+        label=cells.get("label", str),
+    )
+
+
+def _progress_report(cells: _Cells) -> ProgressReport:
+    return ProgressReport(
+        project_id=cells.get("project_id", str),
+        date=cells.get("date", date),
+        progress=cells.optional("progress", Decimal),
+        completed_investment=cells.optional("completed_investment", Decimal),
+        note=cells.get("note", str),
+    )
 
 
 @dataclass(frozen=True)
@@ -108,7 +175,8 @@ class _ReleaseValidator:
 
     # release.yaml ---------------------------------------------------------------------------
 
-    def _release_yaml(self):
+    def _release_yaml(self) -> tuple[date, str, str] | None:
+        """The published date, issuer and notes of release.yaml."""
         document = self.raw.release_yaml
         if document is None:
             return None
@@ -130,7 +198,7 @@ class _ReleaseValidator:
 
     # tables -------------------------------------------------------------------------------
 
-    def _rows(self, spec: TableSpec) -> list[tuple[RawRow, dict[str, object]]]:
+    def _rows(self, spec: TableSpec) -> list[tuple[RawRow, _Cells]]:
         """Each row parsed cell by cell; rows with a bad cell are reported and left out."""
         table = self.raw.tables.get(spec.name)
         if table is None:
@@ -163,7 +231,7 @@ class _ReleaseValidator:
                         self.problems.append(_row_warning(table, row, column.key, POSSIBLE_OLD_ID))
                 values[column.key] = value
             if ok:
-                parsed.append((row, values))
+                parsed.append((row, _Cells(values)))
         return parsed
 
     def _ids_in_rows(self, spec: TableSpec) -> set[str]:
@@ -197,10 +265,11 @@ class _ReleaseValidator:
             return []
         projects = []
         seen: dict[str, int] = {}
-        for row, values in self._rows(PROJECTS):
-            if not self._first_seen(table, row, "project_id", values["project_id"], seen, "项目编号"):
+        for row, cells in self._rows(PROJECTS):
+            project = _project(cells)
+            if not self._first_seen(table, row, "project_id", project.project_id, seen, "项目编号"):
                 continue
-            start, finish = values["start_date"], values["planned_completion"]
+            start, finish = project.start_date, project.planned_completion
             if start and finish and finish < start:
                 self.problems.append(
                     _row_problem(
@@ -211,14 +280,19 @@ class _ReleaseValidator:
                     )
                 )
                 continue
-            self._warn_implausible(table, row, values, ("total_investment", "annual_plan", "completed_investment"))
-            for key in ("region", "category"):
-                if is_lookalike(values[key]):
-                    folded = facet_key(values[key])
+            amounts = {
+                "total_investment": project.total_investment,
+                "annual_plan": project.annual_plan,
+                "completed_investment": project.completed_investment,
+            }
+            self._warn_implausible(table, row, amounts)
+            for key, value in (("region", project.region), ("category", project.category)):
+                if is_lookalike(value):
+                    folded = facet_key(value)
                     self.problems.append(
-                        _row_warning(table, row, key, LOOKALIKE.format(found=quote(values[key]), key=quote(folded)))
+                        _row_warning(table, row, key, LOOKALIKE.format(found=quote(value), key=quote(folded)))
                     )
-            done, total = values["completed_investment"], values["total_investment"]
+            done, total = project.completed_investment, project.total_investment
             if done is not None and done > total:
                 self.problems.append(
                     _row_warning(
@@ -228,13 +302,12 @@ class _ReleaseValidator:
                         f"累计完成投资 {done} 万元超过总投资 {total} 万元，请核实",
                     )
                 )
-            projects.append(Project(**values))
+            projects.append(project)
         return projects
 
-    def _warn_implausible(self, table: RawTable, row: RawRow, values: dict, keys: tuple[str, ...]) -> None:
+    def _warn_implausible(self, table: RawTable, row: RawRow, amounts: dict[str, Decimal | None]) -> None:
         """An amount above what any project of a city costs is most likely in 元 rather than 万元."""
-        for key in keys:
-            amount = values[key]
+        for key, amount in amounts.items():
             if amount is not None and amount > MAX_PLAUSIBLE_WAN:
                 self.problems.append(
                     _row_warning(
@@ -251,8 +324,8 @@ class _ReleaseValidator:
             return []
         codes = []
         seen: dict[str, int] = {}
-        for row, values in self._rows(QRCODES):
-            code = QrCode(**values)
+        for row, cells in self._rows(QRCODES):
+            code = _code(cells)
             if not self._first_seen(table, row, "code_id", code.code_id, seen, "二维码编号"):
                 continue
             if referable is not None and code.project_id.casefold() not in referable:
@@ -285,18 +358,21 @@ class _ReleaseValidator:
 
     def _progress(self, referable: set[str] | None) -> list[ProgressReport]:
         table = self.raw.tables.get(PROGRESS.name)
+        if table is None:
+            return []
         reports = []
-        for row, values in self._rows(PROGRESS):
-            if referable is not None and values["project_id"].casefold() not in referable:
+        for row, cells in self._rows(PROGRESS):
+            report = _progress_report(cells)
+            if referable is not None and report.project_id.casefold() not in referable:
                 self.problems.append(
                     _row_problem(
                         table,
                         row,
                         "project_id",
-                        f"项目编号{quote(values['project_id'])}在本次及以前的发布中都不存在",
+                        f"项目编号{quote(report.project_id)}在本次及以前的发布中都不存在",
                     )
                 )
                 continue
-            self._warn_implausible(table, row, values, ("completed_investment",))
-            reports.append(ProgressReport(**values))
+            self._warn_implausible(table, row, {"completed_investment": report.completed_investment})
+            reports.append(report)
         return reports

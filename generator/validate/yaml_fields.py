@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, TypeVar
 
 from generator.contract import fields
 from generator.validate.privacy import find_possible_old_id_number, find_private_number
@@ -12,6 +12,8 @@ from generator.read import RawYaml
 
 PRIVATE_NUMBER = "含有{kind}，个人号码不得公开，请删除后重新导出"
 LOOKALIKE = "写法不规范：{found}含有不可见字符、全角字母数字、部首字形或分解形式，按规范写法{key}归类，请在平台上改正"
+T = TypeVar("T")
+
 POSSIBLE_OLD_ID = "含有疑似 15 位旧身份证号码（第 7–12 位是有效的出生日期），请核实：个人号码不得公开"
 
 
@@ -51,16 +53,19 @@ class YamlFields:
         mapping: dict[str, Located],
         path: str,
         key: str,
-        parse: Callable[[object], object],
+        parse: Callable[[str], T],
         required: bool = False,
-    ):
+    ) -> T | None:
         """The parsed value, or None when empty or refused; every text that can reach the site is checked."""
         node = mapping.get(key)
         full_path = join_path(path, key)
         if node is None or node.value is None or (isinstance(node.value, str) and fields.is_blank(node.value)):
             if required:
                 line_node = node or Located(None, first_line(mapping))
-                message = fields.blank_message(node.value) if isinstance(node and node.value, str) else "必填，不能为空"
+                if node is not None and isinstance(node.value, str):
+                    message = fields.blank_message(node.value)
+                else:
+                    message = "必填，不能为空"
                 self.problem(line_node, key, message, path=full_path)
             return None
         if not isinstance(node.value, str):
