@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 import json
 import os
 import sys
@@ -65,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--strict", action="store_true", help="有警告也视为不通过")
         return sub
 
+    _export_commands(command)
+    _site_commands(command)
+    return parser
+
+
+_Command = Callable[[str, str], argparse.ArgumentParser]
+
+
+def _export_commands(command: _Command) -> None:
+    """The commands that read an export: new, validate, build, signs."""
     new = command("new", "新建站点目录：带注释的 mkdocs.yml 与空的 data/")
     new.add_argument("folder", type=Path, metavar="DIR", help="新站点目录（不存在或为空）")
 
@@ -90,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
         "--font", type=Path, default=DEFAULT_FONT, help=f"嵌入 PDF 的中文 TrueType 字体（默认 {DEFAULT_FONT}）"
     )
 
+
+def _site_commands(command: _Command) -> None:
+    """The commands that look after a published site: verify, rollback."""
     verify = command("verify", "核对已生成的网站：每个文件与 SHA256SUMS 一致，登记册中的每个二维码都有页面")
     verify.add_argument("site_dir", type=Path, metavar="SITE_DIR", help="网站目录")
     verify.add_argument(
@@ -99,7 +113,6 @@ def _parser() -> argparse.ArgumentParser:
     rollback = command("rollback", "换回上一次发布的网站，连同其二维码登记册")
     rollback.add_argument("--out", type=Path, metavar="SITE_DIR", help="网站目录（默认取 mkdocs.yml 的 site_dir）")
     rollback.add_argument("--work", type=Path, default=Path("."), help="站点目录，默认当前目录")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,8 +192,8 @@ def _validate(args: argparse.Namespace) -> int:
         return 0 if valid else 1
     _print_problems(checked.problems)
     errors, warnings = len(checked.errors), len(checked.warnings)
-    if valid:
-        archive = checked.archive
+    archive = checked.archive
+    if valid and archive is not None:
         print(
             f"校验通过：{len(archive.releases)} 期数据，最新 {archive.newest.release_id} 期 "
             f"{len(archive.newest.projects)} 个项目、{len(archive.newest.codes)} 个二维码；"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import json
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +16,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.codes import drawing as qr
 from generator.codes.kit import render_kit
 from generator.codes.signs import DEFAULT_FONT, load_font
 from generator.errors import BuildFailed, ExportInvalid, PartlyPublished, Problem
@@ -33,19 +31,19 @@ from generator.publish.locks import build_lock
 from generator.publish.memory import return_freed_memory
 from generator.publish.register_file import (
     catch_up_register,
-    keep_previous_register,
     note_pending,
+    publish_register,
     refuse_register_behind_site,
-    write_register,
 )
 from generator.publish.writer import OutputTree, write_tree
 from generator.read import read_data_root
 from generator.render import changes
 from generator.render.changes import ChangeReport
-from generator.render.pages import SiteInfo
+from generator.render.site_info import SiteInfo
 from generator.render.site_content import render_content
 from generator.settings import Settings, absolute, load_settings
 from generator.validate.releases import validate_data_root
+from generator import urls
 
 REGISTER_NAME = "register.csv"
 
@@ -79,8 +77,8 @@ class BuildReport:
     codes: int
     written: int
     site_dir: Path
+    changes: ChangeReport  # the newest release against the one before it
     seconds: dict[str, float] = field(default_factory=dict)
-    changes: ChangeReport | None = None  # the newest release against the one before it
     files: int = 0  # files listed in SHA256SUMS
     code_base_url: str = ""
 
@@ -199,7 +197,7 @@ def _render(run: _Run) -> None:
 def _codes(run: _Run) -> None:
     # The site's SVGs now; the print PNGs are drawn in the background while mkdocs runs.
     for code_id, svg in run.drawing.svgs().items():
-        run.content.add(f"assets/qr/{code_id}.svg", svg)
+        run.content.add(urls.code_image(code_id), svg)
     run.register_text = render_register(run.archive.codes, run.archive.projects, run.checked.register)
     run.content.add(manifest.SITE_REGISTER, public_register(run.register_text))
 
@@ -208,13 +206,9 @@ def _write(run: _Run) -> None:
     run.written += write_tree(run.content)[0]
     del run.content  # mkdocs reads content/ from disk
     return_freed_memory()
-    run.staged = site.staging_dir(run.settings.site_dir)
-    shutil.rmtree(run.staged, ignore_errors=True)  # what an interrupted build left behind
-    run.stack.callback(_remove_unpublished, run.staged)
-
-
-def _remove_unpublished(staged: Path) -> None:
-    shutil.rmtree(staged, ignore_errors=True)  # nothing once published: the swap moved it
+    run.staged = site.clear_staging(run.settings.site_dir)  # what an interrupted build left behind
+    # However the build ends: once published there is nothing left there, the swap moved it.
+    run.stack.callback(site.remove_staging, run.staged)
 
 
 def _mkdocs(run: _Run) -> None:
@@ -238,7 +232,7 @@ def _manifest(run: _Run) -> None:
     if missing:
         raise BuildFailed("暂存的网站未通过核对：\n" + "\n".join(str(p) for p in missing))
     run.marker_text = outdir.site_marker(manifest_text, run.register_text)
-    (run.staged / outdir.SITE_MARKER).write_text(run.marker_text, encoding="utf-8")
+    manifest.write_marker(run.staged, run.marker_text)
 
 
 def _print(run: _Run) -> None:
@@ -256,7 +250,7 @@ def _print(run: _Run) -> None:
 def _publish(run: _Run) -> None:
     settings, site_dir = run.settings, run.settings.site_dir
     run.remover.join()
-    pending = note_pending(settings, run.register_text)
+    note_pending(settings, run.register_text)
     unfinished: list[str] = []
     try:
         site.publish(run.staged, site_dir)
@@ -266,9 +260,7 @@ def _publish(run: _Run) -> None:
         unfinished.append(f"替换下来的旧网站未能移到 {site.previous_dir(site_dir)}（{_reason(exc)}）")
     # From here on the new site is live: whatever fails now is said as such.
     try:
-        keep_previous_register(settings)
-        write_register(settings.register_path, run.register_text)
-        pending.unlink()
+        publish_register(settings, run.register_text)
     except BaseException as exc:
         unfinished.append(
             f"二维码登记册 {settings.register_path} 未能写入（{_reason(exc)}），下次在本工作目录构建时会补上"
@@ -344,12 +336,12 @@ def _check(run: _Run, steps: _Steps, strict: bool) -> None:
     # The archive lives until the end of the build: the cyclic collector need not scan its
     # millions of objects again at every collection (at 10× the sample that costs minutes).
     gc.freeze()
-    run.code_base = qr.code_base_url(settings.site_url)
+    run.code_base = urls.code_base_url(settings.site_url)
 
 
 def _is_live(site_dir: Path, marker_text: str) -> bool:
     try:
-        return (site_dir / outdir.SITE_MARKER).read_text(encoding="utf-8") == marker_text
+        return (site_dir / manifest.SITE_MARKER).read_text(encoding="utf-8") == marker_text
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -379,7 +371,7 @@ def make_kit(
     if not checked.is_valid(strict) or checked.archive is None:
         raise ExportInvalid(checked.problems)
     load_font(font_path)
-    kit = render_kit(checked.archive, qr.code_base_url(settings.site_url), only_new, progress)
+    kit = render_kit(checked.archive, urls.code_base_url(settings.site_url), only_new, progress)
     tree = OutputTree(out_dir)
     for rel_path, data in kit.files.items():
         tree.add(rel_path, data)

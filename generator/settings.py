@@ -93,17 +93,17 @@ def load_settings(
     from a command line); relative paths in the file from the folder itself.
     """
     work_dir = absolute(work_dir)
-    config_file: Path | None = work_dir / CONFIG_NAME
+    path = work_dir / CONFIG_NAME
+    config_file: Path | None = None
     # A folder's file need only say what differs from the defaults.
     merged = _merge(_read_yaml(resources.BASE_CONFIG), _read_yaml(resources.NEW_SITE_CONFIG))
-    if config_file.is_symlink() or config_file.exists():
+    if path.is_symlink() or path.exists():
         # A settings file that is there but cannot be read must never mean "the defaults":
         # they would bring back a withdrawn page or another site_url.
-        if not config_file.is_file():
-            raise SettingsInvalid(f"{config_file} 不是普通文件（失效的符号链接、文件夹或设备）：请修正或删除它")
-        merged = _merge(merged, _read_yaml(config_file))
-    else:
-        config_file = None
+        if not path.is_file():
+            raise SettingsInvalid(f"{path} 不是普通文件（失效的符号链接、文件夹或设备）：请修正或删除它")
+        merged = _merge(merged, _read_yaml(path))
+        config_file = path
     extra = merged.get("extra") or {}
     where = config_file.name if config_file else "默认设置"
     site_url = base_url or _text(merged, "site_url", where)

@@ -18,7 +18,7 @@ import referencing
 from generator.render.archive_pages import render_archive
 from generator.render.downloads import BULLETIN_COLUMNS, CASE_COLUMNS, PROJECT_COLUMNS, csv_cell
 from generator.render.facets import build_facets
-from generator.render.pages import SiteInfo
+from generator.render.site_info import SiteInfo
 
 from .conftest import REPO
 from .test_build import page_text

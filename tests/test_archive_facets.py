@@ -96,7 +96,7 @@ def test_hostile_facet_values_cannot_leave_their_folder(sample_build):
     bulletin = replace(record.bulletin, cases=(hostile, *record.bulletin.cases[1:]))
     changed = replace(archive, bulletins=(replace(record, current=replace(record.current, bulletin=bulletin)),))
     from generator.render.archive_pages import render_archive
-    from generator.render.pages import SiteInfo
+    from generator.render.site_info import SiteInfo
 
     files = render_archive(
         changed, SiteInfo(archive.newest, True, "HTTPS://JD.EXAMPLE.ORG/Q/", "https://jd.example.org/")

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.render.code_files import alias_path
+from generator.urls import alias_path
 from generator.model.records import ProgressPoint
 from generator.render.progress_chart import PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, progress_chart
 from generator.errors import BuildFailed

@@ -33,7 +33,7 @@ from generator.render.markup import render_restricted_markdown
 from generator.read.csv_tables import plausible_chinese
 from generator.read.files import Reading
 from generator.read.tables import read_table
-from generator.render.pages import make_environment
+from generator.render.environment import make_environment
 from generator.contract.schema import QRCODES
 
 from .site_scan import url_scheme

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import segno
 
@@ -27,13 +26,6 @@ class CodeImage:
     error: str  # L M Q H
     svg: bytes
     png: bytes
-
-
-def code_base_url(base_url: str) -> str:
-    """`https://jd.example.org/` → `HTTPS://JD.EXAMPLE.ORG/Q/`; the path keeps its case."""
-    parts = urlsplit(base_url)
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme.upper()}://{parts.netloc.upper()}{path}Q/"
 
 
 def make_symbol(url: str) -> segno.QRCode:

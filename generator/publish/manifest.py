@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.model.register import parse_register
 from generator.errors import Problem, error
+from generator import urls
 
 MANIFEST_NAME = "SHA256SUMS"
 SITE_MARKER = ".portal-site.json"  # outdir.py writes and checks it
@@ -55,6 +56,11 @@ def write_manifest(root: Path) -> str:
     return text
 
 
+def write_marker(root: Path, text: str) -> None:
+    """The marker that says the staged site is ours (outdir.py makes its text: it holds our manifest's hash)."""
+    (root / SITE_MARKER).write_text(text, encoding="utf-8")
+
+
 def verify_site(site_dir: Path, register_path: Path | None = None) -> tuple[tuple[Problem, ...], int, int]:
     """Check site_dir against its manifest, and that every registered code has its page.
 
@@ -85,7 +91,7 @@ def verify_site(site_dir: Path, register_path: Path | None = None) -> tuple[tupl
             problems.append(error(rel_path, "网站中有此文件，清单中却没有"))
     codes = _registered_codes(register_path or site_dir / SITE_REGISTER, problems)
     for code_id in codes:
-        page = f"Q/{code_id}/index.html"
+        page = urls.code_page_html(code_id)
         if page not in listed or not (site_dir / page).is_file():
             problems.append(error(page, f"二维码 {code_id} 没有对应的页面：扫码会找不到页面"))
     return tuple(problems), len(listed), len(codes)

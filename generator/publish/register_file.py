@@ -43,11 +43,16 @@ def keep_previous_register(settings: Settings) -> None:
     write_register(settings.cache_dir / PREVIOUS_REGISTER, text)
 
 
-def note_pending(settings: Settings, register_text: str) -> Path:
+def note_pending(settings: Settings, register_text: str) -> None:
     """Said before the swap: should the build die before the register's write, the next one knows it."""
-    pending = settings.work_dir / PENDING_NAME
-    pending.write_text(register_text, encoding="utf-8")
-    return pending
+    (settings.work_dir / PENDING_NAME).write_text(register_text, encoding="utf-8")
+
+
+def publish_register(settings: Settings, text: str) -> None:
+    """Right after the swap: the register of the site now live, the replaced one kept for a rollback."""
+    keep_previous_register(settings)
+    write_register(settings.register_path, text)
+    (settings.work_dir / PENDING_NAME).unlink()
 
 
 def catch_up_register(settings: Settings) -> None:

@@ -346,7 +346,7 @@ def indexing_plugin(index: SearchIndex) -> BasePlugin:
     """The mkdocs plugin that hands each indexed page's article to `index` as soon as it is converted."""
     from mkdocs.plugins import BasePlugin
 
-    from generator.render.pages import make_environment
+    from generator.render.environment import make_environment
 
     record = make_environment().get_template("search_record.html.j2")
 

@@ -94,7 +94,7 @@ def _data_page_files() -> BasePlugin:
     """A plugin that gives the page of an id named like mkdocs' own files (`index`, `README`) its id's URL."""
     from mkdocs.plugins import BasePlugin
 
-    from generator.render.pages import data_page_dest
+    from generator.urls import data_page_dest
 
     class DataPageFiles(BasePlugin):
         def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -104,6 +104,17 @@ def _data_page_files() -> BasePlugin:
             return files
 
     return DataPageFiles()
+
+
+def clear_staging(site_dir: Path) -> Path:
+    """The staging folder of SITE_DIR, emptied of what an interrupted build left there."""
+    staged = staging_dir(site_dir)
+    remove_staging(staged)
+    return staged
+
+
+def remove_staging(staged: Path) -> None:
+    shutil.rmtree(staged, ignore_errors=True)
 
 
 def staging_dir(site_dir: Path) -> Path:

@@ -81,12 +81,26 @@ def syntax_error_line(exc: yaml.MarkedYAMLError) -> int | None:
     return mark.line + 1 if mark else None
 
 
+QUOTE_HINT = "请给这段文字加上引号"
+
+
 def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
     """What is wrong, in Chinese; PyYAML's own words in brackets when it is not a case we know."""
     context, problem = exc.context or "", exc.problem or ""
     begin, end = exc.context_mark, exc.problem_mark
     found = _found(problem)
-    quote_hint = "请给这段文字加上引号"
+    for explain in (_quotes_and_escapes, _keys_and_indents, _brackets_and_documents):
+        said = explain(context, problem, begin, end, found, text)
+        if said is not None:
+            return said
+    original = "; ".join(part for part in (context, problem) if part)
+    return f"{_place(end or begin)}无法解析（{original}）"
+
+
+def _quotes_and_escapes(
+    context: str, problem: str, begin: yaml.Mark | None, end: yaml.Mark | None, found: str, text: str
+) -> str | None:
+    """Quoted text left open, and escapes a double-quoted string cannot hold."""
     if "quoted scalar" in context and problem.startswith("found unexpected end of stream"):
         char = _char_at(text, begin)
         return f"{_place(begin)}的引号 {char} 开始的文字没有结束：直到文件末尾都没有配对的 {char}，请补上结束的引号"
@@ -104,6 +118,14 @@ def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
         return f"{_place(end)}：双引号中的 \\x、\\u 或 \\U 转义后面应有十六进制数字，实际为{found}"
     if problem.startswith("found invalid Unicode character escape code"):
         return f"{_place(end)}：双引号中的 \\u 或 \\U 转义不是有效的字符"
+    return None
+
+
+def _keys_and_indents(
+    context: str, problem: str, begin: yaml.Mark | None, end: yaml.Mark | None, found: str, text: str
+) -> str | None:
+    """A colon in text, a key without one, a character no value may start with, indentation."""
+    quote_hint = QUOTE_HINT
     if problem == "mapping values are not allowed here":
         return (
             f"{_place(end)}的“:”不能出现在这里：文字中的“: ”（冒号加空格）会被当成键和值之间的分隔，"
@@ -131,6 +153,14 @@ def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
         )
     if context.startswith("while parsing a block collection") and problem.startswith("expected <block end>"):
         return f"{_place(end)}的缩进与{_line(begin)}开始的列表对不上（这里是{found}）：同一列表的各项“- ”应左对齐"
+    return None
+
+
+def _brackets_and_documents(
+    context: str, problem: str, begin: yaml.Mark | None, end: yaml.Mark | None, found: str, text: str
+) -> str | None:
+    """Brackets left open, a missing value, a second document, anchors."""
+    quote_hint = QUOTE_HINT
     if context.startswith("while parsing a flow sequence"):
         return (
             f"{_place(begin)}开始的方括号列表“[”没有正确结束：{_place(end)}应为“,”或“]”，实际是{found}；"
@@ -149,8 +179,7 @@ def syntax_error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
         return f"{_place(end)}多出了内容（{found}）：文件应是一个“键: 值”映射，请检查这一行的缩进"
     if problem.startswith(("found undefined alias", "found duplicate anchor")) or "anchor" in context:
         return "不允许使用 YAML 锚点和别名（& 与 *）"
-    original = "; ".join(part for part in (context, problem) if part)
-    return f"{_place(end or begin)}无法解析（{original}）"
+    return None
 
 
 def reader_error_text(exc: yaml.reader.ReaderError) -> str:

@@ -7,10 +7,8 @@ copies feeds, downloads and charts into the site as they are.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from markupsafe import Markup
 
 from generator.render import charts
 from generator.render import downloads
@@ -26,33 +24,42 @@ from generator.render.facets import (
     facet_value_of,
 )
 from generator.model.records import Archive, BulletinRecord, Case, ProjectRecord
-from generator.render.pages import SiteInfo, _cases_naming_projects, make_environment, page_file
+from generator.render.environment import make_environment
+from generator.render.pages import cases_naming_projects
+from generator.render.site_info import SiteInfo
+from generator import urls
 
 
 @dataclass(frozen=True)
 class CasePage:
-    record: BulletinRecord
-    case: Case
+    """One case of a bulletin, with the facets it belongs to and the projects it names."""
+
+    record: BulletinRecord  # the bulletin the case is in, as the archive holds it
+    case: Case  # the case itself
     position_in_bulletin: int  # 1-based
-    month: FacetValue
-    region: FacetValue
-    category: FacetValue
-    kinds: tuple[FacetValue, ...]
+    month: FacetValue  # the facet value of the bulletin's month
+    region: FacetValue  # the facet value of the case's region
+    category: FacetValue  # the facet value of its negative-list category
+    kinds: tuple[FacetValue, ...]  # the disposition kinds its disposition names
     projects: tuple[ProjectRecord, ...]  # projects the case names by id or exact name
     region_feed: str  # site-relative path of the feed of the case's region
-    category_feed: str
+    category_feed: str  # site-relative path of the feed of the case's category
 
 
 @dataclass(frozen=True)
 class BrowsePage:
-    facets: tuple[Facet, ...]
-    case_count: int
+    """The case archive browsed by facet (month, region, category, disposition)."""
+
+    facets: tuple[Facet, ...]  # every facet with its values and counts
+    case_count: int  # cases in the archive
 
 
 @dataclass(frozen=True)
 class FacetPage:
-    facet: Facet
-    value: FacetValue
+    """The cases of one facet value, e.g. every case of one region."""
+
+    facet: Facet  # the facet (month, region, category or disposition kind)
+    value: FacetValue  # the value, with its cases
     feed: str | None  # site-relative path of this value's Atom feed, when it has one
 
 
@@ -64,63 +71,76 @@ class ChartSection:
 
 @dataclass(frozen=True)
 class StatsPage:
-    bulletin_count: int
-    case_count: int
+    """Counts and charts of the whole bulletin archive."""
+
+    bulletin_count: int  # bulletins in the archive
+    case_count: int  # cases in the archive
     first_published: object  # date of the oldest bulletin, None without bulletins
-    last_published: object
-    corrected_count: int
-    charts: tuple[ChartSection, ...]
+    last_published: object  # date of the newest bulletin, None without bulletins
+    corrected_count: int  # bulletins a later release corrected
+    charts: tuple[ChartSection, ...]  # the bar charts, each with its table
 
 
 @dataclass(frozen=True)
 class DataPage:
-    downloads: tuple[downloads.Download, ...]
-    licence_name: str
-    licence_url: str
-    list_separator: str
-    status_codes: tuple[tuple[str, str], ...]
-    party_roles: tuple[tuple[str, tuple[str, ...]], ...]
+    """The downloads page: every file, its licence, and how to read its columns."""
+
+    downloads: tuple[downloads.Download, ...]  # every download with its name, format and columns
+    licence_name: str  # the open licence the data are published under
+    licence_url: str  # its text
+    list_separator: str  # how list cells of the CSV files separate their items
+    status_codes: tuple[tuple[str, str], ...]  # project status → OC4IDS status code
+    party_roles: tuple[tuple[str, tuple[str, ...]], ...]  # project role → OC4IDS party roles
     feeds: tuple[tuple[str, str], ...]  # (title, site-relative path)
+
+
+class _Files:
+    """The archive's files as they are made; one path is never written twice."""
+
+    def __init__(self, site: SiteInfo) -> None:
+        self.site = site
+        self.env = make_environment()
+        self.files: dict[str, str | bytes] = {}
+
+    def add(self, rel_path: str, data: str | bytes) -> None:
+        if rel_path in self.files:
+            raise ValueError(f"two files for {rel_path}")
+        self.files[rel_path] = data
+
+    def page(self, rel_path: str, template: str, context: object) -> None:
+        self.add(rel_path, self.env.get_template(template).render(page=context, site=self.site))
 
 
 def render_archive(archive: Archive, site: SiteInfo) -> dict[str, str | bytes]:
     """Every file of the case archive by path relative to content/ (Markdown pages, XML, SVG, CSV, JSON)."""
-    env = make_environment()
-    env.filters.update(site_path=site_path, const_url=const_url)
-    files: dict[str, str | bytes] = {}
-
-    def add(rel_path: str, data: str | bytes) -> None:
-        if rel_path in files:
-            raise ValueError(f"two files for {rel_path}")
-        files[rel_path] = data
-
-    def page(rel_path: str, template: str, context: object) -> None:
-        add(rel_path, env.get_template(template).render(page=context, site=site))
-
+    out = _Files(site)
     facets = build_facets(archive)
     entries = case_entries(archive)
-    naming = _cases_naming_projects(archive)
+    naming = cases_naming_projects(archive)
     projects_by_key = {r.project.key: r for r in archive.projects}
     projects_of_case: dict[str, list[str]] = {}
     for project_key, found in sorted(naming.items()):
         for _, case in found:
             projects_of_case.setdefault(case.case_id.casefold(), []).append(projects_by_key[project_key].project_id)
-    cases_of_project = {key: tuple(case.case_id for _, case in found) for key, found in naming.items()}
-
     for entry in entries:
-        page(
-            f"cases/{page_file(entry.case_id)}",
-            "case.md.j2",
-            _case_page(entry, facets, projects_of_case, projects_by_key),
-        )
-    page("facets/index.md", "browse.md.j2", BrowsePage(facets, len(entries)))
+        context = _case_page(entry, facets, projects_of_case, projects_by_key)
+        out.page(urls.page_source(urls.CASES, entry.case_id), "case.md.j2", context)
+    out.page("facets/index.md", "browse.md.j2", BrowsePage(facets, len(entries)))
     for facet in facets:
         for value in facet.values:
             feed = feeds.feed_path(facet.key, value) if facet.key in feeds.FEED_FACETS else None
-            page(f"facets/{facet.key}/{value.slug}.md", "facet.md.j2", FacetPage(facet, value, feed))
+            out.page(f"facets/{facet.key}/{value.slug}.md", "facet.md.j2", FacetPage(facet, value, feed))
     for rel_path, xml in feeds.render_feeds(archive, site, facets).items():
-        add(rel_path, xml)
+        out.add(rel_path, xml)
+    _stats(out, archive, facets, len(entries))
+    cases_of_project = {key: tuple(case.case_id for _, case in found) for key, found in naming.items()}
+    _data(out, archive, facets, {key: tuple(ids) for key, ids in projects_of_case.items()}, cases_of_project)
+    out.page("search.md", "search.md.j2", None)
+    return out.files
 
+
+def _stats(out: _Files, archive: Archive, facets: tuple[Facet, ...], case_count: int) -> None:
+    """The statistics page and its charts."""
     sections = []
     for facet, name, title in (
         (_facet(facets, "month"), "cases-by-month", "每月通报案例数"),
@@ -131,70 +151,48 @@ def render_archive(archive: Archive, site: SiteInfo) -> dict[str, str | bytes]:
         values = tuple(reversed(facet.values)) if facet.key == "month" else facet.values  # months oldest first
         counts = tuple((value.label, len(value.entries)) for value in values)
         chart = charts.bar_chart(name, title, counts)
-        add(chart.rel_path, charts.render_chart(chart))
+        out.add(chart.rel_path, charts.render_chart(chart))
         sections.append(ChartSection(chart, counts))
     dates = [record.bulletin.published for record in archive.bulletins]
-    page(
-        "stats.md",
-        "stats.md.j2",
-        StatsPage(
-            bulletin_count=len(archive.bulletins),
-            case_count=len(entries),
-            first_published=min(dates, default=None),
-            last_published=max(dates, default=None),
-            corrected_count=sum(1 for record in archive.bulletins if record.is_corrected),
-            charts=tuple(sections),
-        ),
+    stats = StatsPage(
+        bulletin_count=len(archive.bulletins),
+        case_count=case_count,
+        first_published=min(dates, default=None),
+        last_published=max(dates, default=None),
+        corrected_count=sum(1 for record in archive.bulletins if record.is_corrected),
+        charts=tuple(sections),
     )
+    out.page("stats.md", "stats.md.j2", stats)
 
-    made = downloads.build_downloads(
-        archive,
-        site,
-        {key: tuple(ids) for key, ids in projects_of_case.items()},
-        cases_of_project,
-        oc4ids.build_package(archive, site),
-    )
+
+def _data(
+    out: _Files,
+    archive: Archive,
+    facets: tuple[Facet, ...],
+    projects_of_case: dict[str, tuple[str, ...]],
+    cases_of_project: dict[str, tuple[str, ...]],
+) -> None:
+    """The downloads and the page that explains them."""
+    package = oc4ids.build_package(archive, out.site)
+    made = downloads.build_downloads(archive, out.site, projects_of_case, cases_of_project, package)
     for download in made:
-        add(f"data/{download.file_name}", download.data)
+        out.add(f"{urls.DATA}/{download.file_name}", download.data)
     region_feeds = tuple(
         (f"{facet.field_name}：{value.label}", feeds.feed_path(facet.key, value))
         for facet in facets
         if facet.key in feeds.FEED_FACETS
         for value in facet.values
     )
-    page(
-        "data/index.md",
-        "data.md.j2",
-        DataPage(
-            downloads=made,
-            licence_name=downloads.LICENCE_NAME,
-            licence_url=downloads.LICENCE_URL,
-            list_separator=downloads.LIST_SEPARATOR,
-            status_codes=tuple(oc4ids.STATUS_CODES.items()),
-            party_roles=oc4ids.PARTY_ROLES,
-            feeds=(("全部典型案例通报", feeds.ALL_BULLETINS_PATH), *region_feeds),
-        ),
+    data_page = DataPage(
+        downloads=made,
+        licence_name=downloads.LICENCE_NAME,
+        licence_url=downloads.LICENCE_URL,
+        list_separator=downloads.LIST_SEPARATOR,
+        status_codes=tuple(oc4ids.STATUS_CODES.items()),
+        party_roles=oc4ids.PARTY_ROLES,
+        feeds=(("全部典型案例通报", feeds.ALL_BULLETINS_PATH), *region_feeds),
     )
-    page("search.md", "search.md.j2", None)
-    return files
-
-
-_SITE_PATH = re.compile(r"[a-z0-9][a-z0-9_.-]*(?:/[a-z0-9][a-z0-9_.-]*)*")
-_CONST_URL = re.compile(r"https://[A-Za-z0-9.-]+/[A-Za-z0-9./_-]*")
-
-
-def site_path(value: str) -> Markup:
-    """A path we made (slug, feed, chart), checked again before it passes unescaped into a link."""
-    if not _SITE_PATH.fullmatch(value) or ".." in value:
-        raise ValueError(f"not a site path: {value!r}")
-    return Markup(value)
-
-
-def const_url(value: str) -> Markup:
-    """A URL constant of the portal (never data), checked to hold only plain URL characters."""
-    if not _CONST_URL.fullmatch(value):
-        raise ValueError(f"not a plain https URL: {value!r}")
-    return Markup(value)
+    out.page(f"{urls.DATA}/index.md", "data.md.j2", data_page)
 
 
 def _facet(facets: tuple[Facet, ...], key: str) -> Facet:

@@ -19,7 +19,7 @@ import jinja2
 
 from generator import resources
 from generator.model.records import Archive, Bulletin, Project, Release
-from generator.render.pages import format_amount, format_date, format_percent
+from generator.render.environment import format_amount, format_date, format_percent
 
 REPORT_TEMPLATES_DIR = resources.TEMPLATES_DIR / "report"
 
@@ -325,13 +325,17 @@ def render_report_text(report: ChangeReport, code_base_url: str, qr_dir: Path, s
 
 @dataclass(frozen=True)
 class ChangesIndexPage:
-    newest: ChangeReport
+    """本期更新: the newest release's change report, and links to the earlier ones."""
+
+    newest: ChangeReport  # the newest release's report
     earlier: tuple[ChangeReport, ...]  # newest first
 
 
 @dataclass(frozen=True)
 class ChangeReportPage:
-    report: ChangeReport
+    """One release's change report against the release before it."""
+
+    report: ChangeReport  # what changed, code by code and project by project
 
 
 def render_change_pages(env: jinja2.Environment, reports: tuple[ChangeReport, ...], site: object) -> dict[str, str]:

@@ -14,20 +14,19 @@ import json
 from dataclasses import dataclass
 
 from generator.model.records import Archive, CodeRecord, ProjectRecord
-from generator.render.pages import SiteInfo, make_environment
+from generator.render.environment import make_environment
+from generator.render.site_info import SiteInfo
+from generator.urls import alias_path
 
 CODES_JSON = "assets/codes.json"
 
 
 @dataclass(frozen=True)
 class CodeAliasPage:
-    code: CodeRecord
-    project: ProjectRecord
+    """The small page under q/ that sends a code typed in lower case on to its page."""
 
-
-def alias_path(code_id: str) -> str:
-    """Where the lowercase alias of a code lives in the site: `q/<code in lowercase>/index.html`."""
-    return f"q/{code_id.lower()}/index.html"
+    code: CodeRecord  # the code as first published
+    project: ProjectRecord  # its project, named on the page
 
 
 def render_code_files(archive: Archive, site: SiteInfo) -> dict[str, str]:

@@ -18,7 +18,8 @@ from generator.render.exact_json import number_literal
 from generator.render.facets import disposition_kinds
 from generator.render.formulas import neutralise_formula
 from generator.model.records import Archive, Project
-from generator.render.pages import SiteInfo
+from generator.render.site_info import SiteInfo
+from generator import urls
 
 LICENCE_NAME = "知识共享署名 4.0 国际许可协议（CC BY 4.0）"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -161,7 +162,7 @@ def case_rows(archive: Archive, site: SiteInfo, projects_of_case: dict[str, tupl
                     "corrected": record.is_corrected,
                     "data_release": record.current.release_id,
                     "project_ids": list(projects_of_case.get(case.case_id.casefold(), ())),
-                    "url": f"{site.site_url}cases/{case.case_id}/",
+                    "url": urls.page_url(site.site_url, urls.CASES, case.case_id),
                     "text": case.text,
                 }
             )
@@ -182,7 +183,7 @@ def bulletin_rows(archive: Archive, site: SiteInfo) -> list[dict]:
             "data_release": record.current.release_id,
             "corrected": record.is_corrected,
             "earlier_releases": [version.release_id for version in record.earlier],
-            "url": f"{site.site_url}bulletins/{record.bulletin.bulletin_id}/",
+            "url": urls.page_url(site.site_url, urls.BULLETINS, record.bulletin.bulletin_id),
         }
         for record in archive.bulletins
     ]

@@ -20,7 +20,9 @@ from generator import resources
 from generator.render.facets import Facet, FacetValue
 from generator.render.markup import render_restricted_markdown
 from generator.model.records import Archive, BulletinRecord, Case
-from generator.render.pages import SiteInfo, id_path
+from generator.render.site_info import SiteInfo
+from generator.urls import id_path
+from generator import urls
 
 TEMPLATES_DIR = resources.TEMPLATES_DIR / "feeds"
 MAX_ENTRIES = 50  # the newest; the archive pages and downloads hold the rest
@@ -97,73 +99,83 @@ def _updated(record: BulletinRecord) -> date:
 def render_feeds(archive: Archive, site: SiteInfo, facets: tuple[Facet, ...]) -> dict[str, str]:
     """Every feed's XML, by path relative to the site."""
     env = xml_environment()
-    atom = env.get_template("atom.xml.j2")
-    case_html = env.get_template("_case_content.html.j2")
-    bulletin_html = env.get_template("_bulletin_content.html.j2")
-
-    def case_entry(record: BulletinRecord, case: Case) -> FeedEntry:
-        b = record.bulletin
-        return FeedEntry(
-            entry_id=f"{site.site_url}cases/{case.case_id}/",
-            title=case.title,
-            url=f"{site.site_url}cases/{case.case_id}/",
-            author=b.issuer,
-            published=_stamp(b.published),
-            updated=_stamp(_updated(record)),
-            categories=(case.region, case.category),
-            summary=f"{case.region} · {case.category}" + (f" · {case.disposition}" if case.disposition else ""),
-            content_html=case_html.render(case=case, record=record),
-        )
-
-    def bulletin_entry(record: BulletinRecord) -> FeedEntry:
-        b = record.bulletin
-        return FeedEntry(
-            entry_id=f"{site.site_url}bulletins/{b.bulletin_id}/",
-            title=b.title,
-            url=f"{site.site_url}bulletins/{b.bulletin_id}/",
-            author=b.issuer,
-            published=_stamp(b.published),
-            updated=_stamp(_updated(record)),
-            categories=(b.region,),
-            summary=f"{b.issuer}通报 {len(b.cases)} 起典型案例",
-            content_html=bulletin_html.render(record=record, site_url=site.site_url),
-        )
-
-    def feed(rel_path: str, title: str, subtitle: str, page_path: str, entries: list[FeedEntry]) -> Feed:
-        entries = sorted(entries, key=lambda e: (e.updated, e.entry_id), reverse=True)[:MAX_ENTRIES]
-        updated = max((e.updated for e in entries), default=_stamp(archive.newest.published))
-        return Feed(
-            rel_path=rel_path,
-            feed_id=f"{site.site_url}{rel_path}",
-            title=title,
-            subtitle=subtitle,
-            self_url=f"{site.site_url}{rel_path}",
-            page_url=f"{site.site_url}{page_path}",
-            author=archive.newest.issuer,
-            updated=updated,
-            entries=tuple(entries),
-        )
-
+    entries = _Entries(env, site)
     feeds = [
-        feed(
+        _feed(
+            archive,
+            site,
             ALL_BULLETINS_PATH,
-            "码上监督 · 典型案例通报",
-            "全部典型案例通报，最新的在前",
-            "bulletins/",
-            [bulletin_entry(record) for record in archive.bulletins],
+            ("码上监督 · 典型案例通报", "全部典型案例通报，最新的在前"),
+            f"{urls.BULLETINS}/",
+            [entries.bulletin(record) for record in archive.bulletins],
         )
     ]
     for facet in facets:
         if facet.key not in FEED_FACETS:
             continue
         for value in facet.values:
-            feeds.append(
-                feed(
-                    feed_path(facet.key, value),
-                    f"码上监督 · {facet.field_name}：{value.label}",
-                    f"{facet.field_name}为“{value.label}”的典型案例，最新的在前",
-                    f"facets/{facet.key}/{value.slug}/",
-                    [case_entry(entry.record, entry.case) for entry in value.entries],
-                )
+            titles = (
+                f"码上监督 · {facet.field_name}：{value.label}",
+                f"{facet.field_name}为“{value.label}”的典型案例，最新的在前",
             )
+            cases = [entries.case(entry.record, entry.case) for entry in value.entries]
+            feeds.append(
+                _feed(archive, site, feed_path(facet.key, value), titles, f"facets/{facet.key}/{value.slug}/", cases)
+            )
+    atom = env.get_template("atom.xml.j2")
     return {f.rel_path: atom.render(feed=f) for f in feeds}
+
+
+class _Entries:
+    """Feed entries of cases and bulletins, their content drawn from the feed templates."""
+
+    def __init__(self, env: jinja2.Environment, site: SiteInfo) -> None:
+        self.site = site
+        self.case_html = env.get_template("_case_content.html.j2")
+        self.bulletin_html = env.get_template("_bulletin_content.html.j2")
+
+    def case(self, record: BulletinRecord, case: Case) -> FeedEntry:
+        b = record.bulletin
+        return FeedEntry(
+            entry_id=urls.page_url(self.site.site_url, urls.CASES, case.case_id),
+            title=case.title,
+            url=urls.page_url(self.site.site_url, urls.CASES, case.case_id),
+            author=b.issuer,
+            published=_stamp(b.published),
+            updated=_stamp(_updated(record)),
+            categories=(case.region, case.category),
+            summary=f"{case.region} · {case.category}" + (f" · {case.disposition}" if case.disposition else ""),
+            content_html=self.case_html.render(case=case, record=record),
+        )
+
+    def bulletin(self, record: BulletinRecord) -> FeedEntry:
+        b = record.bulletin
+        return FeedEntry(
+            entry_id=urls.page_url(self.site.site_url, urls.BULLETINS, b.bulletin_id),
+            title=b.title,
+            url=urls.page_url(self.site.site_url, urls.BULLETINS, b.bulletin_id),
+            author=b.issuer,
+            published=_stamp(b.published),
+            updated=_stamp(_updated(record)),
+            categories=(b.region,),
+            summary=f"{b.issuer}通报 {len(b.cases)} 起典型案例",
+            content_html=self.bulletin_html.render(record=record, site_url=self.site.site_url),
+        )
+
+
+def _feed(
+    archive: Archive, site: SiteInfo, rel_path: str, titles: tuple[str, str], page_path: str, entries: list[FeedEntry]
+) -> Feed:
+    entries = sorted(entries, key=lambda e: (e.updated, e.entry_id), reverse=True)[:MAX_ENTRIES]
+    updated = max((e.updated for e in entries), default=_stamp(archive.newest.published))
+    return Feed(
+        rel_path=rel_path,
+        feed_id=f"{site.site_url}{rel_path}",
+        title=titles[0],
+        subtitle=titles[1],
+        self_url=f"{site.site_url}{rel_path}",
+        page_url=f"{site.site_url}{page_path}",
+        author=archive.newest.issuer,
+        updated=updated,
+        entries=tuple(entries),
+    )

@@ -16,7 +16,7 @@ from generator.render import exact_json
 from generator.render.downloads import LICENCE_URL, json_number
 from generator.render.facets import hashed_slug
 from generator.model.records import Archive, Project, ProjectRecord
-from generator.render.pages import SiteInfo
+from generator.render.site_info import SiteInfo
 
 OC4IDS_VERSION = "0.9"
 STATUS_CODES = {"前期": "preparation", "在建": "implementation", "停工": "implementation", "竣工": "completion"}

@@ -10,68 +10,51 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
 
-import jinja2
 from markupsafe import Markup
 
-from generator import resources
-from generator.contract import fields
 from generator.validate.lookalikes import facet_key
-from generator.render.markup import finalize, render_restricted_markdown
+from generator.render.environment import make_environment
+from generator.render.site_info import SiteInfo
 from generator.model.records import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
 from generator.errors import BuildFailed
 from generator.render.progress_chart import progress_chart
 from generator.contract.schema import STATUSES
+from generator import urls
 
 if TYPE_CHECKING:
     from generator.render.changes import ProjectHistoryEntry
-
-TEMPLATES_DIR = resources.TEMPLATES_DIR / "pages"
-STATUS_CLASSES = {"前期": "planned", "在建": "building", "停工": "suspended", "竣工": "completed"}
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    """What every page may show about the site as a whole."""
-
-    newest: Release
-    is_sample: bool
-    code_base_url: str  # the permanent code URLs start with this, e.g. HTTPS://HOST/Q/
-    site_url: str  # the site's own base URL, ending in /
-    content_security_policy: str = ""  # for pages written outside mkdocs (mkdocs.yml `extra`)
 
 
 @dataclass(frozen=True)
 class HomePage:
     """The home page: headline counts of the newest release and the latest bulletins."""
 
-    project_count: int
-    code_count: int
-    status_counts: tuple[tuple[str, int], ...]
-    region_counts: tuple[tuple[str, int], ...]
-    latest_bulletins: tuple[BulletinRecord, ...]
-    bulletin_count: int
-    case_count: int
+    project_count: int  # projects of the newest release
+    code_count: int  # their codes
+    status_counts: tuple[tuple[str, int], ...]  # (status, projects) in the contract's order
+    region_counts: tuple[tuple[str, int], ...]  # (region, projects), most first
+    latest_bulletins: tuple[BulletinRecord, ...]  # the newest bulletins, newest first
+    bulletin_count: int  # bulletins in the archive
+    case_count: int  # cases in the archive
 
 
 @dataclass(frozen=True)
 class ProjectIndexPage:
     """All current projects grouped by region and by status, and the dropped ones."""
 
-    by_region: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]
-    by_status: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]
-    dropped: tuple[ProjectRecord, ...]
+    by_region: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]  # (region, its current projects)
+    by_status: tuple[tuple[str, tuple[ProjectRecord, ...]], ...]  # (status, its current projects)
+    dropped: tuple[ProjectRecord, ...]  # projects a later release no longer lists; their pages stay
 
 
 @dataclass(frozen=True)
 class ProjectPage:
     """A project's page, or a code's copy of it that names the scanned sign."""
 
-    record: ProjectRecord
+    record: ProjectRecord  # the project as the archive holds it, with its codes and history
     scanned: CodeRecord | None  # set on a code's page: the sign that was scanned
     cases: tuple[tuple[BulletinRecord, Case], ...]  # cases that name this project
     complaint_url: Markup  # the platform's complaint entry with project and code filled in
@@ -86,7 +69,7 @@ class ProjectPage:
 class LookupPage:
     """Every code with its project, for people typing the number under a damaged code."""
 
-    codes: tuple[tuple[CodeRecord, ProjectRecord], ...]
+    codes: tuple[tuple[CodeRecord, ProjectRecord], ...]  # (code, its project), by code id
 
     @property
     def example(self) -> str:
@@ -98,14 +81,14 @@ class LookupPage:
 class BulletinIndexPage:
     """The bulletin archive, newest first."""
 
-    bulletins: tuple[BulletinRecord, ...]
+    bulletins: tuple[BulletinRecord, ...]  # every bulletin, newest first
 
 
 @dataclass(frozen=True)
 class BulletinPage:
     """One bulletin with its cases in order, and its earlier texts when corrected."""
 
-    record: BulletinRecord
+    record: BulletinRecord  # the bulletin's current text, and the earlier ones
 
 
 @dataclass(frozen=True)
@@ -119,67 +102,7 @@ class ReleaseIndexPage:
 class ReleasePage:
     """One release: its notes, counts and source files."""
 
-    release: Release
-
-
-def make_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=False,  # finalize escapes for Markdown and HTML together
-        finalize=finalize,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # templates do not change during a build: no stat per page
-    )
-    # Relative links up `steps` folders, for Markdown link targets (never from data).
-    env.globals["up"] = lambda steps: Markup("../" * steps)
-    env.filters.update(
-        amount=format_amount,
-        percent=format_percent,
-        zh_date=format_date,
-        tel=tel_link,
-        markdown=render_restricted_markdown,
-        lines=text_lines,
-        id_path=id_path,
-        page_file=page_file,
-        status_class=lambda status: Markup(STATUS_CLASSES[status]),
-        number=lambda value: Markup(str(int(value))),
-        plain_number=plain_number,
-        query=query_value,
-    )
-    return env
-
-
-def format_amount(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def format_percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value.normalize():f}%"
-
-
-def format_date(value: date | None) -> str:
-    return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"
-
-
-def tel_link(phone: str) -> Markup:
-    """A `tel:` target; the phone passed the contract's check, so it holds only digits and `+`."""
-    return Markup(fields.tel_uri(phone))
-
-
-def plain_number(value: Decimal) -> Markup:
-    """A decimal as digits, sign and point only (`8E+1` → `80`), for attributes and URLs."""
-    return Markup(f"{Decimal(value).normalize():f}")
-
-
-def query_value(value: str) -> Markup:
-    """Text as one percent-encoded URL query value: only unreserved ASCII remains."""
-    return Markup(quote(str(value), safe=""))
+    release: Release  # the release as exported
 
 
 def fill_complaint_url(template: str, project_id: str, code_id: str) -> str:
@@ -196,47 +119,13 @@ def fill_complaint_url(template: str, project_id: str, code_id: str) -> str:
     return filled
 
 
-def text_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def id_path(value: str) -> Markup:
-    """An id as a path segment: ids are `[A-Za-z0-9-]` by contract, checked again here."""
-    if not fields.ID_PATTERN.fullmatch(value):
-        raise ValueError(f"not an id: {value!r}")
-    return Markup(value)
-
-
-# mkdocs reads `index.md` and `README.md` as the page of their folder, and a file system that ignores
-# case cannot tell `INDEX.md` from `index.md`: the page of an id with such a name is written with a
-# `_` after the id (never part of an id, so never another id's file) and keeps the id's URL, which
-# `data_page_dest` gives it when mkdocs builds (site.py).
-_RESERVED_STEMS = frozenset({"index", "readme"})
-_RESERVED_MARK = "_"
-
-
-def page_file(value: str) -> Markup:
-    """The Markdown file of the page of an id in its folder: `BT-0001.md`, but `index_.md` for `index`."""
-    mark = _RESERVED_MARK if id_path(value).casefold() in _RESERVED_STEMS else ""
-    return Markup(f"{value}{mark}.md")
-
-
-def data_page_dest(src_uri: str) -> str | None:
-    """Where the site holds a page `page_file` marked (`cases/index_.md` → `cases/index/index.html`)."""
-    folder, _, name = src_uri.rpartition("/")
-    stem = name.removesuffix(_RESERVED_MARK + ".md")
-    if stem == name or stem.casefold() not in _RESERVED_STEMS or not fields.ID_PATTERN.fullmatch(stem):
-        return None
-    return f"{folder}/{stem}/index.html" if folder else f"{stem}/index.html"
-
-
 def render_pages(
     archive: Archive,
     site: SiteInfo,
     complaint_url: str,
     project_changes: dict[str, tuple[ProjectHistoryEntry, ...]] | None = None,
 ) -> dict[str, str]:
-    """Every page of content/, by path relative to it."""
+    """Every page of content/ but the case archive's, by path relative to it."""
     env = make_environment()
     pages: dict[str, str] = {}
 
@@ -246,59 +135,70 @@ def render_pages(
         pages[rel_path] = env.get_template(template).render(page=page, site=site)
 
     current = [r for r in archive.projects if r.is_current]
-    cases_by_project = _cases_naming_projects(archive)
     emit("index.md", "home.md.j2", _home(archive, current))
     emit("projects/index.md", "projects.md.j2", _project_index(archive, current))
     by_key = {r.project.key: r for r in archive.projects}
-    releases = {r.release_id: r for r in archive.releases}
-    charts: dict[str, Markup | None] = {}
-    chart_template = env.get_template("_progress_chart.svg.j2")
+    project_pages = _ProjectPages(archive, site, complaint_url, project_changes or {})
+    for record in archive.projects:
+        emit(urls.page_source(urls.PROJECTS, record.project_id), "project.md.j2", project_pages.page(record, None))
+    for code in archive.codes:
+        page = project_pages.page(by_key[code.project_id.casefold()], code)
+        emit(urls.page_source(urls.CODES, code.code_id), "project.md.j2", page)
+    emit("lookup.md", "lookup.md.j2", LookupPage(tuple((c, by_key[c.project_id.casefold()]) for c in archive.codes)))
+    emit(f"{urls.BULLETINS}/index.md", "bulletins.md.j2", BulletinIndexPage(archive.bulletins))
+    for bulletin in archive.bulletins:
+        # Case pages, with their facet and project links, are rendered by `archive_pages`.
+        emit(urls.page_source(urls.BULLETINS, bulletin.bulletin.bulletin_id), "bulletin.md.j2", BulletinPage(bulletin))
+    emit(f"{urls.RELEASES}/index.md", "releases.md.j2", ReleaseIndexPage(tuple(reversed(archive.releases))))
+    for release in archive.releases:
+        emit(f"{urls.RELEASES}/{release.release_id}.md", "release.md.j2", ReleasePage(release))
+    return pages
 
-    def drawn_chart(record: ProjectRecord) -> Markup | None:
+
+class _ProjectPages:
+    """A project's page context, for its own page and each of its codes' copies."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        site: SiteInfo,
+        complaint_url: str,
+        project_changes: dict[str, tuple[ProjectHistoryEntry, ...]],
+    ) -> None:
+        self.site = site
+        self.complaint_url = complaint_url
+        self.project_changes = project_changes
+        self.cases_by_project = cases_naming_projects(archive)
+        self.releases = {r.release_id: r for r in archive.releases}
+        self.charts: dict[str, Markup | None] = {}
+        self.chart_template = make_environment().get_template("_progress_chart.svg.j2")
+
+    def chart(self, record: ProjectRecord) -> Markup | None:
         """The project's chart, drawn once for its page and every code page that copies it."""
-        if record.project.key not in charts:
+        if record.project.key not in self.charts:
             chart = progress_chart(record.history, record.project.total_investment)
             # The template's output is escaped by finalize as it renders: a trusted fragment.
-            charts[record.project.key] = Markup(chart_template.render(chart=chart)) if chart else None
-        return charts[record.project.key]
+            self.charts[record.project.key] = Markup(self.chart_template.render(chart=chart)) if chart else None
+        return self.charts[record.project.key]
 
-    def project_page(record: ProjectRecord, code: CodeRecord | None) -> ProjectPage:
+    def page(self, record: ProjectRecord, code: CodeRecord | None) -> ProjectPage:
         p = record.project
-        filled = fill_complaint_url(complaint_url, p.project_id, code.code_id if code else "")
+        filled = fill_complaint_url(self.complaint_url, p.project_id, code.code_id if code else "")
         share = None
         if p.completed_investment is not None and p.total_investment > 0:
             share = min(100, int(p.completed_investment * 100 / p.total_investment))
+        newest = self.site.newest.published
         return ProjectPage(
             record=record,
             scanned=code,
-            cases=cases_by_project.get(p.key, ()),
+            cases=self.cases_by_project.get(p.key, ()),
             complaint_url=Markup(filled),  # a setting of ours, filled with checked ids
-            is_overdue=bool(
-                p.planned_completion and p.status != "竣工" and p.planned_completion < site.newest.published
-            ),
+            is_overdue=bool(p.planned_completion and p.status != "竣工" and p.planned_completion < newest),
             investment_share=share,
-            chart=drawn_chart(record),
-            source_release=releases.get(record.last_release),
-            changes=(project_changes or {}).get(p.key, ()),
+            chart=self.chart(record),
+            source_release=self.releases.get(record.last_release),
+            changes=self.project_changes.get(p.key, ()),
         )
-
-    for record in archive.projects:
-        emit(f"p/{page_file(record.project_id)}", "project.md.j2", project_page(record, None))
-    for code in archive.codes:
-        emit(f"Q/{page_file(code.code_id)}", "project.md.j2", project_page(by_key[code.project_id.casefold()], code))
-    emit(
-        "lookup.md",
-        "lookup.md.j2",
-        LookupPage(tuple((c, by_key[c.project_id.casefold()]) for c in archive.codes)),
-    )
-    emit("bulletins/index.md", "bulletins.md.j2", BulletinIndexPage(archive.bulletins))
-    for bulletin in archive.bulletins:
-        # Case pages, with their facet and project links, are rendered by `archive_pages`.
-        emit(f"bulletins/{page_file(bulletin.bulletin.bulletin_id)}", "bulletin.md.j2", BulletinPage(bulletin))
-    emit("releases/index.md", "releases.md.j2", ReleaseIndexPage(tuple(reversed(archive.releases))))
-    for release in archive.releases:
-        emit(f"releases/{release.release_id}.md", "release.md.j2", ReleasePage(release))
-    return pages
 
 
 def _home(archive: Archive, current: list[ProjectRecord]) -> HomePage:
@@ -340,7 +240,7 @@ def _project_index(archive: Archive, current: list[ProjectRecord]) -> ProjectInd
     )
 
 
-def _cases_naming_projects(archive: Archive) -> dict[str, tuple[tuple[BulletinRecord, Case], ...]]:
+def cases_naming_projects(archive: Archive) -> dict[str, tuple[tuple[BulletinRecord, Case], ...]]:
     """Cases whose title or text names a project of the portal by its id or its exact name."""
     # An id counts where a whole run of id characters equals it: one set lookup per run, where an
     # alternation of every id would cost time in proportion to the number of projects at each character.

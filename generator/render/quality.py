@@ -35,12 +35,14 @@ class WarningCount:
 
 @dataclass(frozen=True)
 class QualityPage:
-    release: Release
+    """One release's data quality: the fields left empty and how many warnings of each kind."""
+
+    release: Release  # the release the page is about
     exported: date  # the release's own publication date: the export carries no other
-    gaps: tuple[Gap, ...]
+    gaps: tuple[Gap, ...]  # per field: how many projects left it empty
     warnings: tuple[WarningCount, ...]  # of this run about the release's files, and with the newest
     # release those about the data root itself; in the order of WARNING_KINDS
-    is_newest: bool
+    is_newest: bool  # the current release
 
     @property
     def warning_total(self) -> int:
@@ -49,6 +51,8 @@ class QualityPage:
 
 @dataclass(frozen=True)
 class QualityIndexPage:
+    """The data-quality pages of every release."""
+
     pages: tuple[QualityPage, ...]  # newest first
 
 

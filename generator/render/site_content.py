@@ -9,7 +9,9 @@ from generator.render import changes, quality
 from generator.render.archive_pages import render_archive
 from generator.render.changes import ChangeReport
 from generator.render.code_files import render_code_files
-from generator.render.pages import SiteInfo, make_environment, render_pages
+from generator.render.environment import make_environment
+from generator.render.pages import render_pages
+from generator.render.site_info import SiteInfo
 
 
 def render_content(
