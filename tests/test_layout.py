@@ -125,3 +125,39 @@ def test_modules_and_functions_stay_small_enough_to_hold_in_your_head(module):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             length = (node.end_lineno or node.lineno) - node.lineno + 1
             assert length <= MAX_FUNCTION_LINES, f"{module}.{node.name}: {length} lines"
+
+
+COUNT_ENVIRONMENTS = """
+import collections, sys, jinja2
+made = collections.Counter()
+real_init = jinja2.Environment.__init__
+def counting_init(self, *args, **kwargs):
+    real_init(self, *args, **kwargs)
+    loader = kwargs.get("loader")
+    made[tuple(getattr(loader, "searchpath", ()))] += 1
+jinja2.Environment.__init__ = counting_init
+from generator import cli, resources
+code = cli.main(sys.argv[1:])
+ours = {path: n for path, n in made.items() if path and path[0].startswith(str(resources.TEMPLATES_DIR))}
+print(sorted(ours.items()))
+sys.exit(code)
+"""
+
+
+def test_each_kind_of_output_has_one_jinja_environment_built_once_per_build(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import SMALL
+
+    run = subprocess.run(
+        [sys.executable, "-c", COUNT_ENVIRONMENTS, "build", str(SMALL), "--out", str(tmp_path / "site")]
+        + ["--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert run.returncode == 0, run.stderr
+    made = ast.literal_eval(run.stdout.strip().splitlines()[-1])
+    assert made, "no environment of ours was counted"
+    assert all(count == 1 for _, count in made), made  # Markdown pages, XML feeds, SVG charts, terminal text

@@ -8,6 +8,8 @@ project's own change history.
 
 from __future__ import annotations
 
+import functools
+
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -304,9 +306,10 @@ def _bulletin_json(ref: BulletinRef) -> dict[str, str]:
     }
 
 
-def render_report_text(report: ChangeReport, code_base_url: str, qr_dir: Path, site_dir: Path) -> str:
-    """The report as the build prints it on a terminal (plain text, not a web page)."""
-    env = jinja2.Environment(
+@functools.cache
+def _text_environment() -> jinja2.Environment:
+    """jinja for the terminal: plain text, nothing to escape."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(REPORT_TEMPLATES_DIR),
         autoescape=False,
         undefined=jinja2.StrictUndefined,
@@ -314,12 +317,20 @@ def render_report_text(report: ChangeReport, code_base_url: str, qr_dir: Path, s
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("changes.txt.j2").render(
-        report=report,
-        code_base_url=code_base_url,
-        qr_dir=qr_dir,
-        site_dir=site_dir,
-        limit=PRINT_ALL_UP_TO,
+
+
+def render_report_text(report: ChangeReport, code_base_url: str, qr_dir: Path, site_dir: Path) -> str:
+    """The report as the build prints it on a terminal (plain text, not a web page)."""
+    return (
+        _text_environment()
+        .get_template("changes.txt.j2")
+        .render(
+            report=report,
+            code_base_url=code_base_url,
+            qr_dir=qr_dir,
+            site_dir=site_dir,
+            limit=PRINT_ALL_UP_TO,
+        )
     )
 
 

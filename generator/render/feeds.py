@@ -8,6 +8,8 @@ dates come from the data (the bulletin's date, or the release that corrected it)
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -70,6 +72,7 @@ def _drop_non_xml(value: object) -> object:
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
+@functools.cache
 def xml_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     """jinja for XML output (feeds, SVG charts): every value XML-escaped, characters XML cannot hold dropped."""
     env = jinja2.Environment(
