@@ -407,7 +407,7 @@ def test_a_failure_after_the_swap_says_the_site_is_published(tmp_path, monkeypat
 # A build killed (SIGKILL) at the one moment that matters: the new site swapped in, the register not yet written.
 KILLED_AT_THE_REGISTER = """
 import os, signal, sys
-from generator import cli
+from generator import cli, pipeline
 from generator.publish import register_file
 real_write = register_file.write_register
 register_file.write_register = lambda path, text: (
@@ -715,3 +715,19 @@ def test_rollback_of_a_folder_that_is_not_a_work_folder_creates_nothing(tmp_path
     assert cli.main(["rollback", "--work", str(tmp_path / "deep"), "--out", str(tmp_path / "deep" / "site")]) == 1
     assert "不是构建过网站的工作目录" in capsys.readouterr().err
     assert not (tmp_path / "deep").exists()
+
+
+def test_a_registered_code_without_a_page_on_the_staged_site_is_never_published(built, monkeypatch, capsys):
+    data, work = built
+    published = tree_digest(work / "site")
+    real_mkdocs = site.run_mkdocs
+
+    def losing_a_code_page(settings, out_dir, *args, **kwargs):
+        real_mkdocs(settings, out_dir, *args, **kwargs)
+        (out_dir / "Q" / "BT000201" / "index.html").unlink()  # as a bug in the engine or a plugin would
+
+    monkeypatch.setattr(site, "run_mkdocs", losing_a_code_page)
+    capsys.readouterr()
+    assert build(data, work) == 1
+    assert "二维码 BT000201 没有对应的页面" in capsys.readouterr().err
+    assert tree_digest(work / "site") == published

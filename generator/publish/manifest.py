@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from generator.model.register import parse_register
@@ -90,11 +91,25 @@ def verify_site(site_dir: Path, register_path: Path | None = None) -> tuple[tupl
         if rel_path not in listed:
             problems.append(error(rel_path, "网站中有此文件，清单中却没有"))
     codes = _registered_codes(register_path or site_dir / SITE_REGISTER, problems)
+    problems.extend(_codes_without_page(site_dir, listed, codes))
+    return tuple(problems), len(listed), len(codes)
+
+
+def codes_without_pages(staged: Path, manifest_text: str) -> tuple[Problem, ...]:
+    """verify's code check on a site just built: the manifest was made from its files a moment ago."""
+    listed = {line.partition("  ")[2] for line in manifest_text.splitlines()}
+    problems: list[Problem] = []
+    codes = _registered_codes(staged / SITE_REGISTER, problems)
+    return (*problems, *_codes_without_page(staged, listed, codes))
+
+
+def _codes_without_page(site_dir: Path, listed: Collection[str], codes: list[str]) -> list[Problem]:
+    missing = []
     for code_id in codes:
         page = urls.code_page_html(code_id)
         if page not in listed or not (site_dir / page).is_file():
-            problems.append(error(page, f"二维码 {code_id} 没有对应的页面：扫码会找不到页面"))
-    return tuple(problems), len(listed), len(codes)
+            missing.append(error(page, f"二维码 {code_id} 没有对应的页面：扫码会找不到页面"))
+    return missing
 
 
 def _registered_codes(path: Path, problems: list[Problem]) -> list[str]:
