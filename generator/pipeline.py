@@ -21,7 +21,7 @@ from generator.codes.signs import DEFAULT_FONT, load_font
 from generator.errors import BuildFailed, ExportInvalid, PartlyPublished, Problem
 from generator.model.archive import build_archive, check_codes_have_projects
 from generator.model.records import Archive
-from generator.model.register import Register, public_register, published_codes, read_register, render_register
+from generator.model.register import Register, published_codes, read_register, render_register
 from generator.model.withdrawals import WithdrawnPage, withdraw
 from generator.publish import manifest, outdir, site
 from generator.publish import page_cache as pagecache
@@ -32,6 +32,7 @@ from generator.publish.memory import return_freed_memory
 from generator.publish.register_file import (
     catch_up_register,
     note_pending,
+    public_register,
     publish_register,
     refuse_register_behind_site,
 )

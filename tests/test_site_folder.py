@@ -22,7 +22,7 @@ from generator.publish import outdir
 from generator.publish import site
 from generator.publish import register_file
 from generator.publish.locks import build_lock
-from generator.model.register import public_register
+from generator.publish.register_file import public_register
 from generator.settings import load_settings
 
 from .conftest import MINIMAL, REPO, SMALL

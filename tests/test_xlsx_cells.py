@@ -96,3 +96,31 @@ def test_formula_cells_with_their_saved_result_are_read_as_that_result(tmp_path)
     checked = pipeline.check_export(root, root / "none.csv")
     assert checked.errors == ()
     assert str(checked.archive.newest.projects[0].total_investment) == "12500"
+
+
+def test_hidden_rows_columns_and_further_sheets_are_published_with_a_warning(tmp_path):
+    import openpyxl
+
+    from generator.read.xlsx_tables import xlsx_rows
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (
+        ["二维码编号", "项目编号", "标识位置"],
+        ["BT000101", "BT-0001", "东门"],
+        ["BT000102", "BT-0001", "西门"],
+    ):
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["C"].hidden = True
+    workbook.create_sheet("草稿")
+    path = tmp_path / "qrcodes.xlsx"
+    workbook.save(path)
+    problems: list = []
+    grid = xlsx_rows("2021-11/qrcodes.xlsx", path.read_bytes(), problems)
+    assert grid is not None and [cells[0] for _, cells in grid] == ["二维码编号", "BT000101", "BT000102"]
+    assert [str(p) for p in problems] == [
+        "2021-11/qrcodes.xlsx:3: 警告：这一行在表格中是隐藏的，但隐藏的行照样读取和发布：不应公开的行请从导出中删除",
+        "2021-11/qrcodes.xlsx: 警告：表格中有隐藏的列，隐藏的列照样读取：不应公开的列请从导出中删除",
+        "2021-11/qrcodes.xlsx: 警告：只读取第一个工作表；其余的工作表“草稿”没有读取",
+    ]

@@ -170,18 +170,30 @@ DATE_EXPECTED = "日期，如 2021-11-15、2021/11/15、2021.11.15 或 2021年11
 
 def parse_date(value: object) -> date:
     if isinstance(value, datetime):
-        return value.date()  # a time of day in a spreadsheet cell is dropped
+        return _in_range(value.date(), str(value.date()))  # a time of day in a spreadsheet cell is dropped
     if isinstance(value, date):
-        return value
+        return _in_range(value, str(value))
     text = _halfwidth(clean_text(value))
     match = _DATE_SEPARATED.fullmatch(text) or _DATE_CHINESE.fullmatch(text)
     if not match:
         raise FieldError(DATE_EXPECTED, clean_text(value))
     year, month, day = (int(g) for g in match.groups() if g not in "-/.")
     try:
-        return date(year, month, day)
+        parsed = date(year, month, day)
     except ValueError as exc:
         raise FieldError("有效的日期（该日期不存在）", clean_text(value)) from exc
+    return _in_range(parsed, clean_text(value))
+
+
+# Dates of this platform's data lie in this span; one far outside it is a typing error (0999 for
+# 1999), and the site's own dates (feeds, the sitemap, gzip headers) cannot hold every year.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
+
+def _in_range(parsed: date, found: str) -> date:
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise FieldError(f"{FIRST_YEAR}–{LAST_YEAR} 年之间的日期", found)
+    return parsed
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")

@@ -105,18 +105,6 @@ def render_register(codes: tuple[CodeRecord, ...], projects: tuple[ProjectRecord
     return out.getvalue()
 
 
-def public_register(text: str) -> str:
-    """The copy a site publishes: every code and its project, without the kept project records.
-
-    The records stay in the work folder: a withdrawn page's data must not be published through them.
-    """
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    for row in csv.reader(io.StringIO(text, newline="")):
-        writer.writerow(row[: REGISTER_COLUMNS.index("project")])
-    return out.getvalue()
-
-
 def _row(code_id: str, project_id: str, first: str, last: str, label: str, project: Project | None) -> tuple:
     return (code_id, project_id, first, last, label, _project_json(project) if project else "")
 

@@ -9,16 +9,37 @@ the published site holds, as published, is refused.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 
 from generator.errors import BuildFailed
-from generator.model.register import Register, parse_register
+from generator.model.register import REGISTER_COLUMNS, Register, parse_register
 from generator.publish import manifest, outdir
+from generator.render.formulas import neutralise_formula
 from generator.settings import Settings
 
 PENDING_NAME = ".portal-publishing"  # in the work folder while a swap's register is not yet written
 PREVIOUS_REGISTER = "register.previous.csv"  # in the cache folder: the register of the previous site
+
+
+def public_register(text: str) -> str:
+    """The copy a site publishes: every code and its project, without the kept project records.
+
+    The records stay in the work folder, so a withdrawn page's data is never published through
+    them; and the copy is a CSV file a journalist may open in a spreadsheet, so a label that one
+    would run as a formula starts with `'` (the work folder's register keeps the label exactly).
+    """
+    label = REGISTER_COLUMNS.index("label")
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    for number, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
+        cells = row[: REGISTER_COLUMNS.index("project")]
+        if number and len(cells) > label:
+            cells[label] = neutralise_formula(cells[label])
+        writer.writerow(cells)
+    return out.getvalue()
 
 
 def write_register(path: Path, text: str) -> None:

@@ -9,11 +9,12 @@ its row and column.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
 from generator.contract import fields
-from generator.errors import Problem, error, quote
+from generator.errors import Problem, error, quote, warning
 from generator.read.csv_tables import Grid
 from generator.read.files import size_text
 from generator.read.limits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_MEMBERS, MAX_XLSX_UNPACKED_BYTES
@@ -76,6 +77,7 @@ def _first_sheet_rows(
                 )
             )
             return None
+        problems.extend(_hidden_parts(rel_path, workbook, sheet))
         grid: Grid = []
         for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
             if number > MAX_ROWS + 1:
@@ -92,6 +94,38 @@ def _first_sheet_rows(
         return grid
     finally:
         workbook.close()
+
+
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+_HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\b[^>]*?\bhidden="(?:1|true)"')
+MAX_HIDDEN_ROWS_LISTED = 20
+
+
+def _hidden_parts(rel_path: str, workbook: object, sheet: object) -> list[Problem]:
+    """Hidden rows and columns, and further sheets: a person may think them private, but they are published.
+
+    openpyxl's read-only sheets do not say which rows are hidden, so the sheet's XML (already
+    inside the size limits checked before opening) is scanned for the attribute itself.
+    """
+    found: list[Problem] = []
+    with workbook._archive.open(sheet._worksheet_path) as xml:  # type: ignore[attr-defined]
+        data = xml.read()
+    rows = [int(number) for number in _HIDDEN_ROW.findall(data)]
+    for number in rows[:MAX_HIDDEN_ROWS_LISTED]:
+        found.append(
+            warning(
+                rel_path, "这一行在表格中是隐藏的，但隐藏的行照样读取和发布：不应公开的行请从导出中删除", row=number
+            )
+        )
+    if len(rows) > MAX_HIDDEN_ROWS_LISTED:
+        found.append(warning(rel_path, f"另有 {len(rows) - MAX_HIDDEN_ROWS_LISTED} 个隐藏的行，同样照样发布"))
+    if _HIDDEN_COLUMN.search(data):
+        found.append(warning(rel_path, "表格中有隐藏的列，隐藏的列照样读取：不应公开的列请从导出中删除"))
+    others = workbook.sheetnames[1:]  # type: ignore[attr-defined]
+    if others:
+        names = "、".join(quote(name) for name in others[:5])
+        found.append(warning(rel_path, f"只读取第一个工作表；其余的工作表{names}没有读取"))
+    return found
 
 
 def _sheet_value(cell: object, title: str, number: int, column: int, formula: str | None) -> object:

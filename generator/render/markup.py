@@ -10,6 +10,7 @@ Markdown engine and the browser then show them as the literal characters.
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -144,16 +145,44 @@ class _RestrictedMarkdown(markdown.Extension):
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 1)
 
 
-_ENGINE = markdown.Markdown(extensions=[_RestrictedMarkdown()], output_format="html")
+def _new_engine() -> markdown.Markdown:
+    return markdown.Markdown(extensions=[_RestrictedMarkdown()], output_format="html")
+
+
+_ENGINE = _new_engine()
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+# The engine's inline patterns rescan the rest of a paragraph at each unmatched `[`, `(`, `<`…: a
+# field full of them costs time growing with the square of its length (50 000 `[` take minutes).
+# Prose has a handful; past this many, the text is shown as the plain paragraphs it was written as.
+MAX_MARKUP_CHARACTERS = 1000
+_MARKUP_CHARACTERS = re.compile(r"[\[\]()<>&!*_`\\]")
 
 
 def render_restricted_markdown(source: str) -> Markup:
     """Paragraphs, lists, emphasis and http(s) links; everything else shows as written."""
+    if len(_MARKUP_CHARACTERS.findall(source)) > MAX_MARKUP_CHARACTERS:
+        return _plain_paragraphs(source)
     _ENGINE.reset()
     # Raw HTML and entities are text: escaping `&`, `<`, `>` first means the engine never
     # sees a tag, and `&lt;b&gt;` shows as those eight characters.
-    html = _ENGINE.convert(source.translate(_HTML_SPECIAL))
+    try:
+        html = _ENGINE.convert(source.translate(_HTML_SPECIAL))
+    except RecursionError:  # lists nested hundreds deep: shown as written
+        _replace_engine()  # one left half-way through a conversion renders every later text wrongly
+        return _plain_paragraphs(source)
     # The fragment lands inside an HTML block of a Markdown page: a blank line would end that
     # block and hand the rest back to the Markdown engine, so none may remain.
     return Markup(re.sub(r"\n\s*\n", "\n", html))
+
+
+def _replace_engine() -> None:
+    global _ENGINE
+    _ENGINE = _new_engine()
+
+
+def _plain_paragraphs(source: str) -> Markup:
+    """The text as written, paragraph by paragraph, every character escaped: no Markdown at all."""
+    paragraphs = [block.strip() for block in re.split(r"\n\s*\n", source) if block.strip()]
+    return Markup("\n".join(f"<p>{html_escape(block)}</p>" for block in paragraphs))

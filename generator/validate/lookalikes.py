@@ -38,14 +38,21 @@ _RADICALS = str.maketrans(
 _FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2f00-\u2fdf]")
 
 
-def _hidden(char: str) -> bool:
-    """Invisible, except spaces and the joiner and variation selectors that make an emoji what it is."""
-    return is_invisible(char) and not char.isspace() and char != "\u200d" and not "\ufe00" <= char <= "\ufe0f"
+def _hidden(char: str, before: str) -> bool:
+    """Invisible, except spaces, and the joiner and variation selectors that make an emoji what it is.
+
+    After a Han character or a letter they make nothing: 青\u200d山区 reads as 青山区.
+    """
+    if not is_invisible(char) or char.isspace():
+        return False
+    if char == "\u200d" or "\ufe00" <= char <= "\ufe0f":
+        return before.isalnum() or not before
+    return True
 
 
 def facet_key(text: str) -> str:
     """The spelling that every look-alike of `text` shares: NFC, radicals and full-width letters folded, invisibles gone."""
-    shown = "".join(char for char in text if not _hidden(char)).translate(_RADICALS)
+    shown = "".join(c for i, c in enumerate(text) if not _hidden(c, text[i - 1] if i else "")).translate(_RADICALS)
     folded = _FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), shown)
     return unicodedata.normalize("NFC", folded).strip()
 

@@ -11,7 +11,7 @@ _ID_CHECK = "10X98765432"
 # Between the digits of a number a writer may put spaces, hyphens or dashes of any kind, dots or
 # slashes, in any grouping (138-1234-5678, 110105 1949 1231 002X, 138.1234/5678): all are the
 # same number to a reader, so all are the same number here. Dashes are read as "-" (_as_read).
-_SEPARATOR = r"[ \-./]{0,3}"
+_SEPARATOR = r"[\s\-./]{0,6}"
 # 18 characters, the last a digit or X.
 _ID_NUMBER = re.compile(rf"(?<![\d])((?:\d{_SEPARATOR}){{17}}[\dXx])(?![\dXx])")
 # 11 digits from 13–19, or after +86.
@@ -24,6 +24,9 @@ _OLD_ID_NUMBER = re.compile(r"(?<!\d)\d{6}(\d{2})(\d{2})(\d{2})\d{3}(?!\d)")
 # Invisible characters (zero-width spaces, joiners, direction marks) hide nothing from a
 # reader's eye, so they hide nothing from this check either.
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Markdown a reader never sees: emphasis marks, backslash escapes, code marks, a link's brackets and its
+# target (`**138**1234-5678`, `137\-1234`, `[136](https://…)12345678` all read as the digits they show).
+_MARKDOWN_UNSEEN = re.compile(r"\]\([^)\s]*\)|[*_~`\\\[\]]")
 # Hyphens, dashes, minus signs and the long-vowel mark written as a dash in CJK text.
 _DASHES = re.compile(r"[\u2010-\u2015\u2043\u2212\u2e3a\u2e3b\u301c\u30fc\ufe58\ufe63\uff70]")
 
@@ -45,12 +48,14 @@ def find_private_number(text: str) -> str | None:
     """The kind of private number the text contains ("身份证号码" or "手机号码"), if any."""
     if not text:
         return None
-    folded = _as_read(text)
-    for match in _ID_NUMBER.finditer(folded):
-        if is_valid_id_number(_DIGITS_ONLY.sub("", match.group(1))):
-            return "身份证号码"
-    if _MOBILE.search(folded):
-        return "手机号码"
+    written = _as_read(text)
+    # As written (a number in a link's target) and as a reader sees it once Markdown is rendered.
+    for folded in (written, _MARKDOWN_UNSEEN.sub("", written)):
+        for match in _ID_NUMBER.finditer(folded):
+            if is_valid_id_number(_DIGITS_ONLY.sub("", match.group(1))):
+                return "身份证号码"
+        if _MOBILE.search(folded):
+            return "手机号码"
     return None
 
 
