@@ -67,7 +67,12 @@ def is_invisible(char: str) -> bool:
 
 def is_blank(value: object) -> bool:
     """Empty, or nothing but characters that show nothing."""
-    return all(is_invisible(char) for char in clean_text(value))
+    text = clean_text(value)
+    # A letter, digit or Han character shows (the Hangul fillers, letters that show nothing, aside):
+    # most texts are answered by their first character.
+    if text and text[0].isalnum() and text[0] not in _INVISIBLE_EXTRA:
+        return False
+    return all(is_invisible(char) for char in text)
 
 
 def blank_message(value: object) -> str:

@@ -9,6 +9,7 @@ of `json.dumps(value, ensure_ascii=False, indent=indent)`.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 
@@ -23,26 +24,25 @@ def number_literal(value: Decimal | int) -> str:
     return f"{value.normalize():f}"
 
 
+# A Decimal goes through the C encoder as a placeholder string and is put back as its digits. NUL
+# cannot stand in data (validation refuses control characters), and the encoder writes it as
+# `\u0000`, so a placeholder is never a text of the export.
+_PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
 def dumps(value: object, indent: int = 1) -> str:
-    """`value` as JSON text; `Decimal` numbers are written digit for digit."""
-    return _encode(value, indent, 0)
+    """`value` as JSON text, laid out as `json.dumps(indent=indent)`; `Decimal` numbers digit for digit."""
+    literals: list[str] = []
 
+    def swap(item: object) -> object:
+        if isinstance(item, Decimal):
+            literals.append(number_literal(item))
+            return f"\x00{len(literals) - 1}\x00"
+        if isinstance(item, dict):
+            return {key: swap(v) for key, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [swap(v) for v in item]
+        return item
 
-def _encode(value: object, indent: int, level: int) -> str:
-    if isinstance(value, Decimal):
-        return number_literal(value)
-    if isinstance(value, dict):
-        items = [
-            f"{json.dumps(str(key), ensure_ascii=False)}: {_encode(v, indent, level + 1)}" for key, v in value.items()
-        ]
-        return _block("{", items, "}", indent, level)
-    if isinstance(value, (list, tuple)):
-        return _block("[", [_encode(v, indent, level + 1) for v in value], "]", indent, level)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _block(opening: str, items: list[str], closing: str, indent: int, level: int) -> str:
-    if not items:
-        return opening + closing
-    inner = "\n" + " " * (indent * (level + 1))
-    return opening + inner + ("," + inner).join(items) + "\n" + " " * (indent * level) + closing
+    text = json.dumps(swap(value), ensure_ascii=False, indent=indent)
+    return _PLACEHOLDER.sub(lambda m: literals[int(m.group(1))], text)

@@ -9,6 +9,7 @@ Markdown engine and the browser then show them as the literal characters.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape as html_escape
 import xml.etree.ElementTree as etree
@@ -36,7 +37,13 @@ _FSI, _PDI = "\u2068", "\u2069"
 
 def escape_text(value: object) -> str:
     """A value as inert text for Markdown and HTML alike, on one line, its direction isolated."""
-    text = isolate_direction(_LINE_BREAKS.sub(" ", str(value))).translate(_REFERENCES)
+    return _escaped(str(value))
+
+
+# The same names, regions and dates stand on hundreds of pages: each is escaped once.
+@functools.lru_cache(maxsize=1 << 16)
+def _escaped(value: str) -> str:
+    text = isolate_direction(_LINE_BREAKS.sub(" ", value)).translate(_REFERENCES)
     # Leading blanks would indent a line the value starts into a code block.
     stripped = text.lstrip(" \t")
     return "".join(f"&#{ord(c)};" for c in text[: len(text) - len(stripped)]) + stripped

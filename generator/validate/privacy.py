@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -36,12 +37,17 @@ def is_valid_id_number(candidate: str) -> bool:
     return _ID_CHECK[total % 11] == candidate[17].upper()
 
 
+# Digits of other scripts (Arabic-Indic, Devanagari…); NFKC has already made full-width ones ASCII.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+@functools.lru_cache(maxsize=4096)  # both checks below read the same text
 def _as_read(text: str) -> str:
     """The text as a reader reads it: full-width and other digits as ASCII, invisibles gone."""
     folded = _DASHES.sub("-", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
-    if folded.isascii():
+    if folded.isascii() or not _OTHER_DIGIT.search(folded):
         return folded
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in folded)
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), folded)
 
 
 def find_private_number(text: str) -> str | None:
