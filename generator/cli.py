@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 import json
-import os
 import sys
 import time
 from collections import defaultdict
@@ -25,7 +24,7 @@ from generator.errors import (
 )
 from generator.publish.rollback import rollback
 from generator.publish.site_folder import new_site_folder
-from generator.settings import load_settings
+from generator.settings import absolute, load_settings
 from generator.codes.signs import DEFAULT_FONT
 
 EXAMPLES = {
@@ -120,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     # Every path is made absolute once, here, before anything runs.
     for name in ("data_root", "out", "work", "site_dir", "folder", "font"):
         if getattr(args, name, None) is not None:
-            setattr(args, name, Path(os.path.realpath(Path(getattr(args, name)).expanduser())))
+            setattr(args, name, absolute(getattr(args, name)))
     commands = {
         "new": _new,
         "validate": _validate,

@@ -25,8 +25,6 @@ QUALITY = "quality"
 FEEDS = "feeds"
 DATA = "data"
 CODE_IMAGES = "assets/qr"
-# What a withdrawal may name (settings extra.withdrawn): the folders of pages named by an id.
-ID_FOLDERS = (PROJECTS, CODES, BULLETINS, CASES)
 
 # mkdocs reads `index.md` and `README.md` as the page of their folder, and a file system that ignores
 # case cannot tell `INDEX.md` from `index.md`: the page of an id with such a name is written with a

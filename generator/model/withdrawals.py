@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from generator.model.records import Archive, BulletinRecord, BulletinVersion
 from generator.errors import BuildFailed
 from generator.settings import Withdrawal
+from generator import urls
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class WithdrawnPage:
     withdrawal: Withdrawal
 
 
-KINDS = {"p": "项目", "Q": "二维码", "bulletins": "通报", "cases": "案例"}
+KINDS = {urls.PROJECTS: "项目", urls.CODES: "二维码", urls.BULLETINS: "通报", urls.CASES: "案例"}
 
 
 def withdraw(archive: Archive, withdrawn: tuple[Withdrawal, ...]) -> tuple[Archive, tuple[WithdrawnPage, ...]]:
@@ -43,25 +44,25 @@ def withdraw(archive: Archive, withdrawn: tuple[Withdrawal, ...]) -> tuple[Archi
 
     def notice(kind: str, record_id: str, withdrawal: Withdrawal) -> None:
         gone[kind].add(record_id.casefold())
-        rel_path = f"{kind}/{record_id}.md"
+        rel_path = urls.page_source(kind, record_id)
         notices.setdefault(rel_path, WithdrawnPage(rel_path, KINDS[kind], record_id, withdrawal))
 
     for withdrawal in withdrawn:
         kind, _, key = withdrawal.path.rstrip("/").partition("/")
         key = key.casefold()
-        if kind == "p" and key in projects:
-            notice("p", projects[key].project_id, withdrawal)
+        if kind == urls.PROJECTS and key in projects:
+            notice(urls.PROJECTS, projects[key].project_id, withdrawal)
             for code in projects[key].codes:  # a sign on the project answers with the notice too
-                notice("Q", codes[code.code_id.casefold()].code_id, withdrawal)
-        elif kind == "Q" and key in codes:
-            notice("Q", codes[key].code_id, withdrawal)
-        elif kind == "bulletins" and key in bulletins:
-            notice("bulletins", bulletins[key].bulletin.bulletin_id, withdrawal)
+                notice(urls.CODES, codes[code.code_id.casefold()].code_id, withdrawal)
+        elif kind == urls.CODES and key in codes:
+            notice(urls.CODES, codes[key].code_id, withdrawal)
+        elif kind == urls.BULLETINS and key in bulletins:
+            notice(urls.BULLETINS, bulletins[key].bulletin.bulletin_id, withdrawal)
             for version in _versions(bulletins[key]):
                 for case in version.bulletin.cases:
-                    notice("cases", case.case_id, withdrawal)
-        elif kind == "cases" and key in cases:
-            notice("cases", cases[key], withdrawal)
+                    notice(urls.CASES, case.case_id, withdrawal)
+        elif kind == urls.CASES and key in cases:
+            notice(urls.CASES, cases[key], withdrawal)
         else:
             raise BuildFailed(
                 f"mkdocs.yml 的 extra.withdrawn 中的 {withdrawal.path} 不是本站的项目、二维码、通报或案例页面"
@@ -75,32 +76,32 @@ def _versions(record: BulletinRecord) -> tuple[BulletinVersion, ...]:
 
 def _without(archive: Archive, gone: dict[str, set[str]]) -> Archive:
     def keep_version(version: BulletinVersion) -> BulletinVersion:
-        cases = tuple(c for c in version.bulletin.cases if c.case_id.casefold() not in gone["cases"])
+        cases = tuple(c for c in version.bulletin.cases if c.case_id.casefold() not in gone[urls.CASES])
         return dataclasses.replace(version, bulletin=dataclasses.replace(version.bulletin, cases=cases))
 
     bulletins = tuple(
         BulletinRecord(current=keep_version(r.current), earlier=tuple(keep_version(v) for v in r.earlier))
         for r in archive.bulletins
-        if r.bulletin.key not in gone["bulletins"]
+        if r.bulletin.key not in gone[urls.BULLETINS]
     )
     projects = tuple(
-        dataclasses.replace(r, codes=tuple(c for c in r.codes if c.code_id.casefold() not in gone["Q"]))
+        dataclasses.replace(r, codes=tuple(c for c in r.codes if c.code_id.casefold() not in gone[urls.CODES]))
         for r in archive.projects
-        if r.project.key not in gone["p"]
+        if r.project.key not in gone[urls.PROJECTS]
     )
     releases = tuple(
         dataclasses.replace(
             release,
-            projects=tuple(p for p in release.projects if p.key not in gone["p"]),
-            codes=tuple(c for c in release.codes if c.key not in gone["Q"]),
-            progress=tuple(p for p in release.progress if p.project_id.casefold() not in gone["p"]),
+            projects=tuple(p for p in release.projects if p.key not in gone[urls.PROJECTS]),
+            codes=tuple(c for c in release.codes if c.key not in gone[urls.CODES]),
+            progress=tuple(p for p in release.progress if p.project_id.casefold() not in gone[urls.PROJECTS]),
             bulletins=tuple(
-                dataclasses.replace(b, cases=tuple(c for c in b.cases if c.case_id.casefold() not in gone["cases"]))
+                dataclasses.replace(b, cases=tuple(c for c in b.cases if c.case_id.casefold() not in gone[urls.CASES]))
                 for b in release.bulletins
-                if b.key not in gone["bulletins"]
+                if b.key not in gone[urls.BULLETINS]
             ),
         )
         for release in archive.releases
     )
-    codes = tuple(c for c in archive.codes if c.code_id.casefold() not in gone["Q"])
+    codes = tuple(c for c in archive.codes if c.code_id.casefold() not in gone[urls.CODES])
     return dataclasses.replace(archive, releases=releases, projects=projects, codes=codes, bulletins=bulletins)

@@ -41,6 +41,7 @@ from typing import IO, TYPE_CHECKING
 from markupsafe import Markup
 
 from generator.errors import BuildFailed
+from generator.settings import DEFAULT_SHARD_PAGES
 
 if TYPE_CHECKING:
     import jinja2
@@ -63,7 +64,6 @@ UNUSED_FILES = (
     "pagefind-highlight.js",
 )
 TIMEOUT_SECONDS = 600
-DEFAULT_SHARD_PAGES = 2000
 PAGEFIND_NICENESS = 10
 
 
@@ -213,10 +213,8 @@ class SearchIndex:
     Use as a context manager: leaving it ends every Pagefind process, whatever happened.
     """
 
-    def __init__(self, cache_dir: Path, shard_pages: object = DEFAULT_SHARD_PAGES) -> None:
-        """`shard_pages` is checked here: it comes from the settings file as written."""
-        if not isinstance(shard_pages, int) or shard_pages < 1:
-            raise BuildFailed(f"mkdocs.yml 的 extra.search_shard_pages 应为正整数，实际为 {shard_pages!r}")
+    def __init__(self, cache_dir: Path, shard_pages: int = DEFAULT_SHARD_PAGES) -> None:
+        """`shard_pages`: a positive whole number, as settings.py has checked it."""
         pagefind_executable()  # missing Pagefind fails the build before mkdocs starts
         self.cache_dir = cache_dir
         self.shard_pages = shard_pages

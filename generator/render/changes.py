@@ -22,6 +22,7 @@ import jinja2
 from generator import resources
 from generator.model.records import Archive, Bulletin, Project, Release
 from generator.render.environment import format_amount, format_date, format_percent
+from generator import urls
 
 REPORT_TEMPLATES_DIR = resources.TEMPLATES_DIR / "report"
 
@@ -352,12 +353,12 @@ class ChangeReportPage:
 def render_change_pages(env: jinja2.Environment, reports: tuple[ChangeReport, ...], site: object) -> dict[str, str]:
     """本期更新 (`changes/index.md`) and one page per release (`changes/<release>.md`)."""
     pages = {
-        "changes/index.md": env.get_template("changes.md.j2").render(
+        f"{urls.CHANGES}/index.md": env.get_template("changes.md.j2").render(
             page=ChangesIndexPage(reports[-1], tuple(reversed(reports[:-1]))), site=site
         )
     }
     for report in reports:
-        pages[f"changes/{report.release_id}.md"] = env.get_template("change_report.md.j2").render(
+        pages[f"{urls.CHANGES}/{report.release_id}.md"] = env.get_template("change_report.md.j2").render(
             page=ChangeReportPage(report), site=site
         )
     return pages

@@ -22,7 +22,7 @@ from generator.render.markup import finalize, render_restricted_markdown
 from generator.render.paths import const_url, site_path
 from generator.urls import id_path, page_file
 
-TEMPLATES_DIR = resources.TEMPLATES_DIR / "pages"
+TEMPLATES_DIR = resources.PAGES_DIR
 STATUS_CLASSES = {"前期": "planned", "在建": "building", "停工": "suspended", "竣工": "completed"}
 assert set(STATUS_CLASSES) == set(STATUSES)
 

@@ -60,10 +60,10 @@ class Feed:
 
 
 def feed_path(facet_key: str, value: FacetValue) -> str:
-    return f"feeds/{facet_key}/{value.slug}.xml"
+    return f"{urls.FEEDS}/{facet_key}/{value.slug}.xml"
 
 
-ALL_BULLETINS_PATH = "feeds/bulletins.xml"
+ALL_BULLETINS_PATH = f"{urls.FEEDS}/bulletins.xml"
 
 
 def _drop_non_xml(value: object) -> object:

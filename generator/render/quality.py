@@ -15,6 +15,7 @@ import jinja2
 
 from generator.model.records import Archive, Project, Release
 from generator.errors import Problem
+from generator import urls
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,12 @@ def quality_pages(archive: Archive, problems: tuple[Problem, ...]) -> tuple[Qual
 def render_quality_pages(env: jinja2.Environment, pages: tuple[QualityPage, ...], site: object) -> dict[str, str]:
     """`quality/index.md` and `quality/<release>.md`."""
     rendered = {
-        "quality/index.md": env.get_template("quality_index.md.j2").render(
+        f"{urls.QUALITY}/index.md": env.get_template("quality_index.md.j2").render(
             page=QualityIndexPage(tuple(reversed(pages))), site=site
         )
     }
     for page in pages:
-        rendered[f"quality/{page.release.release_id}.md"] = env.get_template("quality.md.j2").render(
+        rendered[f"{urls.QUALITY}/{page.release.release_id}.md"] = env.get_template("quality.md.j2").render(
             page=page, site=site
         )
     return rendered
