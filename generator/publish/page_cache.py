@@ -22,7 +22,7 @@ from generator import resources
 GENERATOR_DIR = Path(__file__).resolve().parent.parent  # the whole package: every stage shapes the pages
 CACHE_FORMAT = 3
 # Libraries whose output is part of a page (templates, escaping, restricted Markdown).
-LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown")
+LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "opencc")  # opencc: the search page's traditional characters
 
 
 def inputs_key(sources: Mapping[str, str], settings: dict[str, str]) -> str:
