@@ -39,9 +39,9 @@ from generator.render.traditional import traditional_pairs
 from generator.validate.lookalikes import facet_key
 
 KINDS = ("案例", "通报", "项目")
-# Bytes of encoded postings per shard before gzip: a query of seven pairs then fetches some
-# 10 KB of index (bench/search_bytes.py measures it).
-SHARD_TARGET_BYTES = 1600
+# Bytes of encoded postings per shard before gzip: about 0.7 KB gzip each, as much again in
+# response headers; a query fetches one shard per distinct pair (bench/search_bytes.py).
+SHARD_TARGET_BYTES = 1000
 # Numbers are written as base-32 digits: the last digit of a number from TERMINAL, the others
 # from CONTINUATION, so numbers need no separator. JSON-safe ASCII only.
 TERMINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -131,7 +131,7 @@ def search_documents(archive: Archive) -> tuple[SearchDocument, ...]:
     documents = []
     for entry in case_entries(archive):
         c, b = entry.case, entry.record.bulletin
-        fields = (
+        fields: tuple[tuple[str, str], ...] = (
             ("标题", c.title),
             ("当事人", c.person),
             ("职务", c.position),
@@ -222,7 +222,9 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
-def facet_index(archive: Archive, facets: tuple[Facet, ...]) -> tuple[dict[str, object], tuple[tuple[str, ...], ...]]:
+def facet_index(
+    archive: Archive, facets: tuple[Facet, ...]
+) -> tuple[dict[str, object], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
     """The filters' compact index of the cases (in document order), and the labels of each filter."""
     labels = {facet.key: tuple(value.label for value in facet.values) for facet in facets}
     months = tuple(sorted(value.slug for facet in facets if facet.key == "month" for value in facet.values))
@@ -241,7 +243,13 @@ def facet_index(archive: Archive, facets: tuple[Facet, ...]) -> tuple[dict[str, 
                 months.index(f"{published.year:04d}-{published.month:02d}"),
             ]
         )
-    index = {"region": regions, "category": categories, "kind": kinds, "month": months, "cases": rows}
+    index: dict[str, object] = {
+        "region": regions,
+        "category": categories,
+        "kind": kinds,
+        "month": months,
+        "cases": rows,
+    }
     return index, (regions, categories, kinds, months)
 
 

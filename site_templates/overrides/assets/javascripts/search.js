@@ -1,7 +1,7 @@
 // The search page's script: loaded by the search page only, and it fetches nothing until a query.
 //
 // The engine (search-engine.js) gives every matching page in rank order; this script shows
-// them ten at a time with a button for the next ten, grouped by kind, each with its excerpt
+// them eight at a time with a button for the next eight, grouped by kind, each with its excerpt
 // and the matched pieces marked. The query and the filters are in the page's URL
 // (?q=…&region=…), so a search can be shared. Every text from the index goes into the page
 // through textContent or text nodes: nothing from the data is ever parsed as markup.
@@ -9,7 +9,7 @@
 import { SearchEngine, normalise } from "./search-engine.js";
 
 const KINDS = ["案例", "通报", "项目"];
-const PAGE = 10; // each shown result costs one small request (about 0.4 KB gzip)
+const PAGE = 8; // each shown result costs one small request (about 1.4 KB with its headers)
 const CONTEXT = 30; // characters of an excerpt before its first match
 const EXCERPT = 110; // characters of an excerpt
 const FILTERS = ["region", "category", "kind", "from", "to"];
