@@ -201,7 +201,7 @@ def _data(
         list_separator=downloads.LIST_SEPARATOR,
         status_codes=tuple(oc4ids.STATUS_CODES.items()),
         party_roles=oc4ids.PARTY_ROLES,
-        feeds=(("全部典型案例通报", feeds.ALL_BULLETINS_PATH), *region_feeds),
+        feeds=(("全部典型案例通报", feeds.ALL_BULLETINS_PATH), ("本期更新", feeds.CHANGES_PATH), *region_feeds),
     )
     out.page(f"{urls.DATA}/index.md", "data.md.j2", data_page)
 
