@@ -206,10 +206,9 @@ def test_allowed_markdown_still_renders(hostile_site):
 def test_every_page_carries_the_configured_content_security_policy(hostile_site):
     _, _, pages = hostile_site
     policy = load_settings(REPO).content_security_policy
-    # 'wasm-unsafe-eval' (Pagefind's WebAssembly) allows no eval of text; 'unsafe-eval' would.
-    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy and "wasm" not in policy
     script_src = re.search(r"script-src ([^;]*)", policy).group(1).split()
-    assert script_src == ["'self'", "'wasm-unsafe-eval'"]  # scripts only from files of the site
+    assert script_src == ["'self'"]  # scripts only from files of the site
     for rel_path, page in pages.items():
         assert page.csp == [policy], rel_path
 
