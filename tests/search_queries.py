@@ -9,6 +9,7 @@ higher; a query occurring whole in exactly one case must show that case first.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import unicodedata
@@ -26,6 +27,11 @@ class Page:
     url: str  # site-relative, e.g. /cases/BT-2021-11-22-01/
     kind: str
     fields: tuple[str, ...]  # each normalised
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The fields joined by a character no normalised piece holds: a piece is in it iff in one field."""
+        return "\x00".join(self.fields)
 
 
 @dataclass(frozen=True)
@@ -66,15 +72,15 @@ def _fields(*texts: str) -> tuple[str, ...]:
     return tuple(n for n in (normalised(t) for t in texts) if n)
 
 
-def pieces(query: str, page: Page) -> int | None:
-    """The fewest pieces (each ≥ 2 characters, each in one field) the normalised query cuts into, or None."""
+def pieces(query: str, text: str) -> int | None:
+    """The fewest pieces (each ≥ 2 characters, each in one field of `text`) the normalised query cuts into, or None."""
     best: list[int | None] = [0] + [None] * len(query)
     for start in range(len(query)):
         if best[start] is None:
             continue
         for end in range(start + 2, len(query) + 1):
             piece = query[start:end]
-            if not any(piece in field for field in page.fields):
+            if piece not in text:
                 break  # a longer piece from here cannot occur either
             if best[end] is None or best[start] + 1 < best[end]:
                 best[end] = best[start] + 1
@@ -88,8 +94,9 @@ def matches(query_text: str, pages: list[Page], simplified: opencc.OpenCC) -> di
         return {}
     found = {}
     for page in pages:
-        count = pieces(query, page)
-        if count is not None:
+        text = page.text
+        # The first and the last two characters are in every cut's first and last piece.
+        if query[:2] in text and query[-2:] in text and (count := pieces(query, text)) is not None:
             found[page.url] = count
     return found
 
