@@ -45,6 +45,7 @@ QUERIES = (
     "BT-0038",
     "鄂爾多斯",
     "施工总承包",
+    "2021年9月",
 )
 SEARCH_SCRIPTS = ("/assets/javascripts/search.js", "/assets/javascripts/search-engine.js")
 IS_SEARCH = ("/search-index/", *SEARCH_SCRIPTS)
