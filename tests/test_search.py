@@ -181,6 +181,14 @@ def test_filters_combine_with_each_other_and_with_a_query_and_live_in_the_url(sa
         page.wait_for_selector(f".sr-result >> nth={min(shown + 7, len(expected) - 1)}")
     assert [href for _, href in _results(page)] == expected  # newest first, as the archive lists them
     assert page.locator("#portal-search-filters[open]").count() == 1
+    page.select_option("select[name=sort]", "oldest")  # the same cases, oldest first
+    assert len(expected) > 1
+    page.wait_for_selector(f".sr-group ol > li:first-child > a[href='{expected[-1]}']")
+    while page.locator(".sr-more").count():
+        shown = len(_results(page))
+        page.click(".sr-more")
+        page.wait_for_selector(f".sr-result >> nth={min(shown + 7, len(expected) - 1)}")
+    assert [href for _, href in _results(page)] == expected[::-1] and "sort=oldest" in page.url
     # With a query too: only the cases above that match it.
     person = next(e.case.person for e in entries if allowed(e) and e.case.person)
     _submit(page, person)

@@ -138,12 +138,15 @@ export class SearchEngine {
 
   // { query: the normalised query, results: [{ document, kind, pieces: [[start, end], …] }] in
   // rank order }; `tooShort` when there is a query but under two characters.
-  async search(query, filters = {}) {
+  // `oldest`: older pages first among equal matches (the numbers count from the newest).
+  async search(query, filters = {}, oldest = false) {
+    const direction = oldest ? -1 : 1;
     const simplified = await this.table();
     const needle = normalise(query, simplified).text;
     const allowed = await this.filtered(filters);
     if (needle.length === 0 && allowed) {
-      return { query: needle, results: [...allowed].sort((a, b) => a - b).map((document) => ({ document, kind: 0, pieces: [] })) };
+      const listed = [...allowed].sort((a, b) => direction * (a - b));
+      return { query: needle, results: listed.map((document) => ({ document, kind: 0, pieces: [] })) };
     }
     if (needle.length < 2) return { query: needle, results: [], tooShort: true };
     const tokens = [];
@@ -156,7 +159,9 @@ export class SearchEngine {
       const pieces = cut(lists, document);
       if (pieces) results.push({ document, kind: this.kindOf(document), pieces });
     }
-    results.sort((a, b) => a.kind - b.kind || a.pieces.length - b.pieces.length || a.document - b.document);
+    results.sort(
+      (a, b) => a.kind - b.kind || a.pieces.length - b.pieces.length || direction * (a.document - b.document),
+    );
     return { query: needle, results };
   }
 

@@ -13,6 +13,7 @@ const PAGE = 8; // each shown result costs one small request (about 1.4 KB with 
 const CONTEXT = 30; // characters of an excerpt before its first match
 const EXCERPT = 110; // characters of an excerpt
 const FILTERS = ["region", "category", "kind", "from", "to"];
+const STATE = [...FILTERS, "sort"]; // what the URL keeps besides the query
 const form = document.getElementById("portal-search");
 const input = document.getElementById("portal-search-query");
 const filterBox = document.getElementById("portal-search-filters");
@@ -153,13 +154,13 @@ function describe(found, filters) {
   return `找到 ${found.results.length} 条结果：${parts.join("、")}${filtered}。`;
 }
 
-async function run(query, filters) {
+async function run(query, filters, sort) {
   const ticket = ++latest;
   statusLine.textContent = "正在搜索……";
   resultsBox.replaceChildren();
   let found;
   try {
-    found = await engine.search(query, filters);
+    found = await engine.search(query, filters, sort === "oldest");
   } catch (error) {
     if (ticket === latest) statusLine.textContent = "搜索暂时无法使用，请稍后再试。";
     return;
@@ -183,7 +184,7 @@ function stateOf() {
   const params = new URLSearchParams();
   const query = input.value.trim();
   if (query) params.set("q", query);
-  for (const name of FILTERS) {
+  for (const name of STATE) {
     const value = form.elements[name].value;
     if (value) params.set(name, value);
   }
@@ -200,21 +201,22 @@ form.addEventListener("submit", (event) => {
     resultsBox.replaceChildren();
     return;
   }
-  run(params.get("q") ?? "", filtersOf(params));
+  run(params.get("q") ?? "", filtersOf(params), params.get("sort") ?? "");
 });
 
-for (const name of FILTERS) form.elements[name].addEventListener("change", () => form.requestSubmit());
+for (const name of STATE) form.elements[name].addEventListener("change", () => form.requestSubmit());
 
 const initial = new URLSearchParams(location.search);
 input.value = initial.get("q") ?? "";
 let anyFilter = false;
-for (const name of FILTERS) {
+for (const name of STATE) {
   const value = initial.get(name) ?? "";
   const select = form.elements[name];
   if (value && [...select.options].some((option) => option.value === value)) {
     select.value = value;
-    anyFilter = true;
+    anyFilter ||= FILTERS.includes(name);
   }
 }
-if (anyFilter) filterBox.open = true;
-if (input.value.trim() || anyFilter) run(input.value.trim(), filtersOf(stateOf()));
+if (anyFilter || form.elements.sort.value) filterBox.open = true;
+const state = stateOf();
+if (input.value.trim() || anyFilter) run(input.value.trim(), filtersOf(state), state.get("sort") ?? "");
