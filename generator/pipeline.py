@@ -180,6 +180,7 @@ def _render(run: _Run) -> None:
         "changes": "".join(changes.report_json(r, run.code_base) for r in run.reports),
         "problems": "\n".join(str(p) for p in run.checked.problems),
     }
+    pagecache.remove_retired(settings.cache_dir)
     content_key = pagecache.inputs_key(run.checked.sources, key_settings)
     rendered = pagecache.load(settings.page_cache, content_key)
     if rendered is None:

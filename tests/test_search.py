@@ -249,3 +249,17 @@ def test_other_pages_make_no_search_request(sample_build, served, browser, path)
     search_bytes = [url for url in requested if re.search(r"/search-index/|search(-engine)?\.js|lunr|worker", url)]
     assert search_bytes == []
     assert Counter(url.split("?")[0] for url in requested)  # the page did load
+
+
+def test_a_build_removes_the_pagefind_cache_of_earlier_versions(tmp_path):
+    from generator import pipeline
+    from generator.settings import load_settings
+
+    from .conftest import SMALL
+
+    retired = load_settings(tmp_path).cache_dir / "pagefind" / "0123abcd"
+    retired.mkdir(parents=True)
+    (retired / "pagefind.js").write_text("old bundle", encoding="utf-8")
+    pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url="https://jd.example.org/")
+    assert not retired.parent.exists()
+    assert list((tmp_path / "site" / "search-index").iterdir())  # the index of this version instead
