@@ -60,16 +60,6 @@ class SearchDocument:
 
 
 @dataclass(frozen=True)
-class CaseFacets:
-    """What the filters of the search page know of one case (its document number is its position)."""
-
-    region: int
-    category: int
-    kinds: int  # bit i: the case has kind i of SearchFacets.kinds
-    month: int  # index into SearchFacets.months
-
-
-@dataclass(frozen=True)
 class SearchIndexInfo:
     """What the search page names: where the index is, how many shards, how many documents of each kind."""
 

@@ -40,7 +40,8 @@ function ranges(text, pieces, simplified) {
   for (const piece of pieces) {
     if (!piece) continue;
     for (let at = kept.indexOf(piece); at >= 0; at = kept.indexOf(piece, at + 1)) {
-      found.push([origin[at], origin[at + piece.length - 1] + 1]);
+      const last = origin[at + piece.length - 1]; // where the piece's last character starts
+      found.push([origin[at], last + (text.codePointAt(last) > 0xffff ? 2 : 1)]);
     }
   }
   found.sort((a, b) => a[0] - b[0]);
