@@ -263,3 +263,24 @@ def test_a_build_removes_the_pagefind_cache_of_earlier_versions(tmp_path):
     pipeline.build(SMALL, tmp_path / "site", tmp_path, base_url="https://jd.example.org/")
     assert not retired.parent.exists()
     assert list((tmp_path / "site" / "search-index").iterdir())  # the index of this version instead
+
+
+def test_search_page_with_results_and_filters_has_no_serious_accessibility_violation(served, browser):
+    from .conftest import TESTS
+
+    axe = TESTS / "js" / "node_modules" / "axe-core" / "axe.min.js"
+    assert axe.is_file(), "run `npm ci --prefix tests/js` (make test does)"
+    # The page's CSP rightly refuses injected scripts; axe is the test's own, so let it in.
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{served}/search/?q={quote('东河区')}&from=2020-01")
+    page.wait_for_selector("#portal-search-status:text-matches('^(找到|没有)')", timeout=30_000)
+    page.add_script_tag(path=str(axe))
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    assert serious == []
