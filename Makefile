@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # axe-core for the accessibility tests, pinned by tests/js/package-lock.json.
 TEST_JS := tests/js/node_modules/.package-lock.json
 
-.PHONY: site test serve serve-nginx nginx-conf sample signs bench clean
+.PHONY: site test serve serve-nginx nginx-conf sample signs bench bench-search clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ BENCH_SCALES ?= 1 2 5 $(BENCH_SCALE)
 BENCH_RUNS ?= 3
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --scales $(BENCH_SCALES) --runs $(BENCH_RUNS)
+
+# Bytes the first and later searches move through the shipped nginx, in Chromium (budgets: 60 KB, 30 KB).
+bench-search: $(TEST_STAMP)
+	bash tools/install-system-deps.sh
+	$(BIN)/python bench/search_bytes.py --scale $(or $(BENCH_SCALE),1)
 
 sample: $(STAMP)
 	$(BIN)/python tools/make_sample.py --out data/sample

@@ -69,8 +69,8 @@ def bare_config(work: Path) -> Path:
     return path
 
 
-# What the portal adds to mkdocs' output (the search bundles pagefind/, pagefind-2/…, the checksum list).
-ADDED_TO_MKDOCS = re.compile(r"(pagefind(-\d+)?/|SHA256SUMS$|\.portal-site\.json$)")
+# What the portal adds to mkdocs' output (the checksum list and the site's marker).
+ADDED_TO_MKDOCS = re.compile(r"(SHA256SUMS$|\.portal-site\.json$)")
 
 
 def file_names(folder: Path) -> list[str]:

@@ -25,7 +25,6 @@ from generator.model.register import Register, published_codes, read_register, r
 from generator.model.withdrawals import WithdrawnPage, withdraw
 from generator.publish import manifest, outdir, site
 from generator.publish import page_cache as pagecache
-from generator.publish import search
 from generator.publish.code_cache import PendingCodes
 from generator.publish.locks import build_lock
 from generator.publish.memory import return_freed_memory
@@ -152,7 +151,6 @@ class _Run:
     written: int
     register_text: str
     staged: Path
-    index: search.SearchIndex
     files: int
     marker_text: str
 
@@ -182,6 +180,7 @@ def _render(run: _Run) -> None:
         "changes": "".join(changes.report_json(r, run.code_base) for r in run.reports),
         "problems": "\n".join(str(p) for p in run.checked.problems),
     }
+    pagecache.remove_retired(settings.cache_dir)
     content_key = pagecache.inputs_key(run.checked.sources, key_settings)
     rendered = pagecache.load(settings.page_cache, content_key)
     if rendered is None:
@@ -214,15 +213,7 @@ def _write(run: _Run) -> None:
 
 def _mkdocs(run: _Run) -> None:
     settings = run.settings
-    run.index = run.stack.enter_context(search.SearchIndex(settings.search_cache, settings.search_shard_pages))
-    # Pagefind indexes each page on the other core as soon as mkdocs has converted it.
-    plugins = {"portal-search": search.indexing_plugin(run.index)}
-    site.run_mkdocs(settings, run.staged, run.archive.newest.published, plugins=plugins)
-
-
-def _search(run: _Run) -> None:
-    run.index.finish(run.staged)
-    run.index.close()
+    site.run_mkdocs(settings, run.staged, run.archive.newest.published)
 
 
 def _manifest(run: _Run) -> None:
@@ -276,8 +267,7 @@ BUILD_STEPS: tuple[tuple[str, str, Callable[[_Run], None]], ...] = (
     ("render", "生成页面", _render),
     ("codes", "生成二维码", _codes),
     ("write", "写入 content/", _write),
-    ("mkdocs", "构建站点（mkdocs，同时编制搜索索引）", _mkdocs),
-    ("search", "写入搜索索引（Pagefind）", _search),
+    ("mkdocs", "构建站点（mkdocs）", _mkdocs),
     ("manifest", "计算校验和 SHA256SUMS，核对每个二维码都有页面", _manifest),
     ("print", "准备印刷用二维码 qr/", _print),
     ("publish", "发布到 {site_dir}", _publish),

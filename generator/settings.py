@@ -22,7 +22,6 @@ from generator.errors import SettingsInvalid
 
 CONFIG_NAME = "mkdocs.yml"
 OVERRIDES_NAME = "overrides"  # a site folder's own theme templates, ahead of the tool's
-DEFAULT_SHARD_PAGES = 2000
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,6 @@ class Settings:
     hotline: str
     complaint_url: str
     content_security_policy: str
-    search_shard_pages: int
     sample_data: bool
     withdrawn: tuple[Withdrawal, ...]
     overrides_dir: Path | None  # the folder's own theme overrides, if it has them
@@ -71,10 +69,6 @@ class Settings:
     @property
     def page_cache(self) -> Path:  # the last build's pages with the key of their inputs (pagecache.py)
         return self.cache_dir / "pages.cache"
-
-    @property
-    def search_cache(self) -> Path:  # the search bundles, by their pages' sha256 (search.py)
-        return self.cache_dir / "pagefind"
 
     @property
     def code_cache(self) -> Path:  # drawn QR images by content key (codestore.py)
@@ -110,9 +104,6 @@ def load_settings(
     if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", site_url):
         raise SettingsInvalid(f"{where}: site_url 应为 http(s) 网址，实际为 {site_url!r}")
     site_url = site_url if site_url.endswith("/") else site_url + "/"
-    shard_pages = extra.get("search_shard_pages", DEFAULT_SHARD_PAGES)
-    if isinstance(shard_pages, bool) or not isinstance(shard_pages, int) or shard_pages < 1:
-        raise SettingsInvalid(f"{where}: extra.search_shard_pages 应为正整数，实际为 {shard_pages!r}")
     sample = extra.get("sample_data", False)
     if not isinstance(sample, bool):
         raise SettingsInvalid(f"{where}: extra.sample_data 应为 true 或 false，实际为 {sample!r}")
@@ -128,7 +119,6 @@ def load_settings(
         hotline=_text(extra, "hotline", where, "extra.", required=False),
         complaint_url=_text(extra, "complaint_url", where, "extra.", required=False),
         content_security_policy=" ".join(_text(extra, "content_security_policy", where, "extra.").split()),
-        search_shard_pages=shard_pages,
         sample_data=sample,
         withdrawn=_withdrawals(extra.get("withdrawn") or [], where),
         overrides_dir=overrides if overrides.is_dir() else None,

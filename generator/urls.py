@@ -24,6 +24,7 @@ CHANGES = "changes"
 QUALITY = "quality"
 FEEDS = "feeds"
 DATA = "data"
+SEARCH_INDEX = "search-index"  # search-index/<digest>/: the search page's index, one folder per build of it
 CODE_IMAGES = "assets/qr"
 
 # mkdocs reads `index.md` and `README.md` as the page of their folder, and a file system that ignores

@@ -44,7 +44,15 @@ FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "b
 # Inline style attributes allowed: none (tables use `align`, the CSP allows no inline style).
 ALLOWED_STYLES: set[str] = set()
 # JSON files whose strings are plain data (downloads, the change report, the code list), not markup.
-RAW_DATA_FILES: tuple[str, ...] = ("changes.json", "data/*.json", "assets/codes.json")
+# The search index is data too: search.js puts its strings into the page as text nodes only
+# (tests/test_hostile.py searches the hostile site and checks nothing of it became markup).
+RAW_DATA_FILES: tuple[str, ...] = (
+    "changes.json",
+    "data/*.json",
+    "assets/codes.json",
+    "search-index/*/*.json",
+    "search-index/*/*/*.json",
+)
 # The one refresh the site has: a lowercase alias page sends the reader to its code's page.
 _ALIAS_REFRESH = re.compile(r"0; url=\.\./\.\./Q/[A-Za-z0-9-]+/")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")

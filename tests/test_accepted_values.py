@@ -239,7 +239,7 @@ def test_search_excerpts_show_the_text_as_written(built):
             page.fill("#portal-search-query", "img")
             page.press("#portal-search-query", "Enter")
             page.wait_for_selector("#portal-search-status:text-matches('^(找到|没有)')", timeout=30_000)
-            excerpts = page.locator(".sr-result p").all_text_contents()
+            excerpts = page.locator(".sr-result .sr-excerpt").all_text_contents()
             browser.close()
     finally:
         server.shutdown()

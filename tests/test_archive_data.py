@@ -55,7 +55,8 @@ def test_every_feed_is_atom_with_stable_entry_ids(sample_build):
     site = sample_build.site_dir
     feeds = sorted((site / "feeds").rglob("*.xml"))
     facets = {f.key: f for f in build_facets(sample_build.archive)}
-    assert len(feeds) == 1 + len(facets["region"].values) + len(facets["category"].values)
+    per_value = sum(len(facets[key].values) for key in ("month", "region", "category", "kind"))
+    assert len(feeds) == 2 + per_value  # all bulletins, 本期更新, and one per facet value
     for path in feeds:
         _check_atom(path)
     root = _check_atom(site / "feeds" / "bulletins.xml")

@@ -73,7 +73,7 @@ def _page(path: Path) -> _Page:
 
 
 def _html_pages(site_dir: Path) -> set[str]:
-    return {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if "pagefind" not in p.parts}
+    return {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")}
 
 
 def _source_date_env(report: pipeline.BuildReport) -> dict[str, str]:

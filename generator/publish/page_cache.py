@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
@@ -22,7 +23,9 @@ from generator import resources
 GENERATOR_DIR = Path(__file__).resolve().parent.parent  # the whole package: every stage shapes the pages
 CACHE_FORMAT = 3
 # Libraries whose output is part of a page (templates, escaping, restricted Markdown).
-LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown")
+LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "opencc")  # opencc: the search page's traditional characters
+# Caches of earlier versions of the tool, in .cache/: nothing reads them any more.
+RETIRED = ("pagefind",)  # the Pagefind bundles, before the search index was our own (docs/search.md)
 
 
 def inputs_key(sources: Mapping[str, str], settings: dict[str, str]) -> str:
@@ -88,3 +91,9 @@ def store(cache_file: Path, key: str, pages: dict[str, str | bytes]) -> None:
         out.write(json.dumps({"format": CACHE_FORMAT, "key": key, "files": files}, ensure_ascii=False).encode())
         out.write(f"{table_at:>{_FOOTER}}".encode("ascii"))
     os.replace(temporary, cache_file)  # never half a cache under its real name
+
+
+def remove_retired(cache_dir: Path) -> None:
+    """Delete what earlier versions of the tool cached and this one never reads."""
+    for name in RETIRED:
+        shutil.rmtree(cache_dir / name, ignore_errors=True)

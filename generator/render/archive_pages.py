@@ -26,6 +26,7 @@ from generator.render.facets import (
 from generator.model.records import Archive, BulletinRecord, Case, ProjectRecord
 from generator.render.environment import make_environment
 from generator.render.pages import cases_naming_projects
+from generator.render.search_index import SearchIndexInfo, render_search_index
 from generator.render.site_info import SiteInfo
 from generator import urls
 
@@ -61,6 +62,13 @@ class FacetPage:
     facet: Facet  # the facet (month, region, category or disposition kind)
     value: FacetValue  # the value, with its cases
     feed: str | None  # site-relative path of this value's Atom feed, when it has one
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """The search page: its box, the filters of the cases, and where its script finds the index."""
+
+    index: SearchIndexInfo  # the index's folder, shard count, documents per kind, the filters' values
 
 
 @dataclass(frozen=True)
@@ -135,7 +143,10 @@ def render_archive(archive: Archive, site: SiteInfo) -> dict[str, str | bytes]:
     _stats(out, archive, facets, len(entries))
     cases_of_project = {key: tuple(case.case_id for _, case in found) for key, found in naming.items()}
     _data(out, archive, facets, {key: tuple(ids) for key, ids in projects_of_case.items()}, cases_of_project)
-    out.page("search.md", "search.md.j2", None)
+    index_files, index_info = render_search_index(archive, facets)
+    for rel_path, data in index_files.items():
+        out.add(rel_path, data)
+    out.page("search.md", "search.md.j2", SearchPage(index_info))
     return out.files
 
 
@@ -190,7 +201,7 @@ def _data(
         list_separator=downloads.LIST_SEPARATOR,
         status_codes=tuple(oc4ids.STATUS_CODES.items()),
         party_roles=oc4ids.PARTY_ROLES,
-        feeds=(("全部典型案例通报", feeds.ALL_BULLETINS_PATH), *region_feeds),
+        feeds=(("全部典型案例通报", feeds.ALL_BULLETINS_PATH), ("本期更新", feeds.CHANGES_PATH), *region_feeds),
     )
     out.page(f"{urls.DATA}/index.md", "data.md.j2", data_page)
 

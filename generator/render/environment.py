@@ -8,11 +8,13 @@ expects (amounts, dates, percentages) or into checked link parts.
 from __future__ import annotations
 
 import functools
+import math
 from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
 import jinja2
+import yaml
 from markupsafe import Markup
 
 from generator import resources
@@ -57,6 +59,7 @@ def make_environment() -> jinja2.Environment:
         query=query_value,
         site_path=site_path,
         const_url=const_url,
+        yaml_text=yaml_text,
     )
     return env
 
@@ -89,6 +92,12 @@ def plain_number(value: Decimal) -> Markup:
 def query_value(value: str) -> Markup:
     """Text as one percent-encoded URL query value: only unreserved ASCII remains."""
     return Markup(quote(str(value), safe=""))
+
+
+def yaml_text(value: str) -> Markup:
+    """Text as one double-quoted YAML scalar, for front matter: PyYAML escapes what YAML would read otherwise."""
+    dumped = yaml.safe_dump(str(value), default_style='"', allow_unicode=True, width=math.inf)
+    return Markup(dumped.strip().removesuffix("...").strip())
 
 
 def text_lines(text: str) -> list[str]:

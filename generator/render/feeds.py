@@ -1,4 +1,4 @@
-"""Atom feeds: every bulletin, and the cases of each region and each category.
+"""Atom feeds: every bulletin, 本期更新, and the cases of each month, region, category and kind of disposition.
 
 Feeds are XML, not Markdown, so they have their own jinja environment with
 XML autoescaping instead of the Markdown `finalize` of the pages. Entry ids are
@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import resources
+from generator.render.changes import ChangeReport
 from generator.render.facets import Facet, FacetValue
 from generator.render.markup import render_restricted_markdown
 from generator.model.records import Archive, BulletinRecord, Case
@@ -27,8 +28,8 @@ from generator.urls import id_path
 from generator import urls
 
 TEMPLATES_DIR = resources.TEMPLATES_DIR / "feeds"
-MAX_ENTRIES = 50  # the newest; the archive pages and downloads hold the rest
-FEED_FACETS = ("region", "category")
+MAX_ENTRIES = 50  # the newest, in a facet's feed; the archive pages and downloads hold the rest
+FEED_FACETS = ("month", "region", "category", "kind")
 # Characters XML 1.0 cannot hold at all, even escaped: dropped from feed text.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -57,6 +58,7 @@ class Feed:
     author: str
     updated: str
     entries: tuple[FeedEntry, ...]
+    complete: bool = False  # every entry there is (RFC 5005 complete feed), not only the newest
 
 
 def feed_path(facet_key: str, value: FacetValue) -> str:
@@ -64,6 +66,8 @@ def feed_path(facet_key: str, value: FacetValue) -> str:
 
 
 ALL_BULLETINS_PATH = f"{urls.FEEDS}/bulletins.xml"
+CHANGES_PATH = f"{urls.FEEDS}/changes.xml"
+CHANGES_LISTED = 20  # projects or bulletins of each kind an entry of the changes feed names
 
 
 def _drop_non_xml(value: object) -> object:
@@ -111,6 +115,7 @@ def render_feeds(archive: Archive, site: SiteInfo, facets: tuple[Facet, ...]) ->
             ("码上监督 · 典型案例通报", "全部典型案例通报，最新的在前"),
             f"{urls.BULLETINS}/",
             [entries.bulletin(record) for record in archive.bulletins],
+            complete=True,
         )
     ]
     for facet in facets:
@@ -166,10 +171,54 @@ class _Entries:
         )
 
 
+def render_changes_feed(archive: Archive, site: SiteInfo, reports: tuple[ChangeReport, ...]) -> dict[str, str]:
+    """本期更新 as a feed: one entry per release, its change report in short."""
+    env = xml_environment()
+    content = env.get_template("_changes_content.html.j2")
+    entries = []
+    for report in reports:
+        url = f"{site.site_url}{urls.CHANGES}/{id_path(report.release_id)}/"
+        entries.append(
+            FeedEntry(
+                entry_id=url,
+                title=f"{report.release_id} 期更新",
+                url=url,
+                author=next(r.issuer for r in archive.releases if r.release_id == report.release_id),
+                published=_stamp(report.published),
+                updated=_stamp(report.published),
+                categories=(),
+                summary=_changes_summary(report),
+                content_html=content.render(report=report, site_url=site.site_url, page_url=url, limit=CHANGES_LISTED),
+            )
+        )
+    titles = ("码上监督 · 本期更新", "每期数据发布时新增、撤下和变更的项目，首次发布的二维码，新增和更正的通报")
+    feed = _feed(archive, site, CHANGES_PATH, titles, f"{urls.CHANGES}/", entries, complete=True)
+    return {feed.rel_path: env.get_template("atom.xml.j2").render(feed=feed)}
+
+
+def _changes_summary(report: ChangeReport) -> str:
+    counts = (
+        ("新增项目", len(report.added)),
+        ("撤下项目", len(report.dropped)),
+        ("变更项目", len(report.changed)),
+        ("首次发布二维码", len(report.new_codes)),
+        ("新增通报", len(report.bulletins_added)),
+        ("更正通报", len(report.bulletins_corrected)),
+    )
+    return "、".join(f"{label} {count}" for label, count in counts if count) or "本期没有变化"
+
+
 def _feed(
-    archive: Archive, site: SiteInfo, rel_path: str, titles: tuple[str, str], page_path: str, entries: list[FeedEntry]
+    archive: Archive,
+    site: SiteInfo,
+    rel_path: str,
+    titles: tuple[str, str],
+    page_path: str,
+    entries: list[FeedEntry],
+    complete: bool = False,
 ) -> Feed:
-    entries = sorted(entries, key=lambda e: (e.updated, e.entry_id), reverse=True)[:MAX_ENTRIES]
+    entries = sorted(entries, key=lambda e: (e.updated, e.entry_id), reverse=True)
+    entries = entries if complete else entries[:MAX_ENTRIES]
     updated = max((e.updated for e in entries), default=_stamp(archive.newest.published))
     return Feed(
         rel_path=rel_path,
@@ -181,4 +230,5 @@ def _feed(
         author=archive.newest.issuer,
         updated=updated,
         entries=tuple(entries),
+        complete=complete,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.errors import Problem
 from generator.model.records import Archive
 from generator.model.withdrawals import WithdrawnPage
-from generator.render import changes, quality
+from generator.render import changes, feeds, quality
 from generator.render.archive_pages import render_archive
 from generator.render.changes import ChangeReport
 from generator.render.code_files import render_code_files
@@ -28,6 +28,7 @@ def render_content(
     )
     env = make_environment()
     pages.update(changes.render_change_pages(env, reports, site_info))
+    pages.update(feeds.render_changes_feed(archive, site_info, reports))
     pages.update(quality.render_quality_pages(env, quality.quality_pages(archive, problems), site_info))
     for rel_path, data in (*render_code_files(archive, site_info).items(), *render_archive(archive, site_info).items()):
         if rel_path in pages:

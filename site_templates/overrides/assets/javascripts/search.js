@@ -1,179 +1,223 @@
 // The search page's script: loaded by the search page only, and it fetches nothing until a query.
 //
-// Pagefind 1.5.2 treats a query typed without spaces as one word, while its index holds
-// Chinese segmented into words. So the query is cut into words here (Intl.Segmenter, the
-// browser's own dictionary) and searched twice: as an exact phrase, which finds the pages
-// holding the words in that order, and as plain words for ranking. Phrase matches come first,
-// in rank order, and pages holding the query exactly as typed go to the top. The best results are then grouped so that cases come before bulletins and
-// projects. (The kind is page meta, not a Pagefind filter: Pagefind 1.5.2 writes filter values
-// in hash-map order, which would make the index differ from build to build.)
-// Results are built with DOM methods: no text from the index is ever parsed as markup
-// except Pagefind's <mark> highlights, which are rebuilt element by element.
+// The engine (search-engine.js) gives every matching page in rank order; this script shows
+// them eight at a time with a button for the next eight, grouped by kind, each with its excerpt
+// and the matched pieces marked. The query and the filters are in the page's URL
+// (?q=…&region=…), so a search can be shared. Every text from the index goes into the page
+// through textContent or text nodes: nothing from the data is ever parsed as markup.
+
+import { SearchEngine, normalise } from "./search-engine.js";
 
 const KINDS = ["案例", "通报", "项目"];
-const SHOWN = 12; // each shown result costs one small fragment request (about 1 KB)
+const PAGE = 8; // each shown result costs one small request (about 1.4 KB with its headers)
+const CONTEXT = 30; // characters of an excerpt before its first match
+const EXCERPT = 110; // characters of an excerpt
+const FILTERS = ["region", "category", "kind", "from", "to"];
+const STATE = [...FILTERS, "sort"]; // what the URL keeps besides the query
 const form = document.getElementById("portal-search");
 const input = document.getElementById("portal-search-query");
+const filterBox = document.getElementById("portal-search-filters");
 const statusLine = document.getElementById("portal-search-status");
 const resultsBox = document.getElementById("portal-search-results");
-let pagefind = null;
+const engine = new SearchEngine(
+  new URL(form.dataset.index, document.baseURI).href,
+  Number(form.dataset.shards),
+  form.dataset.kinds.split(" ").map(Number),
+);
+const siteRoot = new URL(form.dataset.index.replace(/[^/]+\/[^/]+\/$/, ""), document.baseURI);
 let latest = 0;
 
-function segment(query) {
-  const words = [];
-  if (typeof Intl !== "undefined" && Intl.Segmenter) {
-    for (const part of new Intl.Segmenter("zh", { granularity: "word" }).segment(query)) {
-      if (part.isWordLike) words.push(part.segment);
+function filtersOf(params) {
+  const filters = {};
+  for (const name of FILTERS) filters[name] = params.get(name) ?? "";
+  return filters;
+}
+
+// Where the normalised pieces occur in a text: [start, end) ranges of the text as written.
+function ranges(text, pieces, simplified) {
+  const { text: kept, origin } = normalise(text, simplified);
+  const found = [];
+  for (const piece of pieces) {
+    if (!piece) continue;
+    for (let at = kept.indexOf(piece); at >= 0; at = kept.indexOf(piece, at + 1)) {
+      const last = origin[at + piece.length - 1]; // where the piece's last character starts
+      found.push([origin[at], last + (text.codePointAt(last) > 0xffff ? 2 : 1)]);
     }
-  } else {
-    words.push(...query.split(/\s+/).filter(Boolean));
   }
-  return words;
-}
-
-// The index comes in bundles of a few thousand pages (pagefind/, pagefind-2/, …), named by the
-// page; the first is loaded and the others merged into it.
-function bundles() {
-  const named = document.querySelector('meta[name="portal-search-bundles"]')?.content ?? "";
-  const names = named.split(/\s+/).filter((name) => /^pagefind(-[0-9]+)?$/.test(name));
-  return names.length ? names : ["pagefind"];
-}
-
-async function loadPagefind() {
-  if (!pagefind) {
-    const [first, ...others] = bundles().map((name) => new URL(`../../${name}/`, import.meta.url).href);
-    const engine = await import(`${first}pagefind.js`);
-    await engine.init();
-    // Same result URLs from every bundle: root-relative, as the first one gives them.
-    for (const other of others) await engine.mergeIndex(other, { baseUrl: "/" });
-    pagefind = engine;
+  found.sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const range of found) {
+    const top = merged[merged.length - 1];
+    if (top && range[0] <= top[1]) top[1] = Math.max(top[1], range[1]);
+    else merged.push([...range]);
   }
-  return pagefind;
+  return merged;
 }
 
-async function ranked(words) {
-  const engine = await loadPagefind();
-  const plain = await engine.search(words.join(" "));
-  if (words.length === 1) return plain.results;
-  const phrase = await engine.search(`"${words.join(" ")}"`);
-  const exact = new Set(phrase.results.map((r) => r.id));
-  const first = plain.results.filter((r) => exact.has(r.id));
-  const rest = plain.results.filter((r) => !exact.has(r.id));
-  // A phrase match the word search did not rank (it can happen with very common words) still counts.
-  const ranked = new Set(plain.results.map((r) => r.id));
-  return [...first, ...phrase.results.filter((r) => !ranked.has(r.id)), ...rest];
-}
-
-// Pagefind makes an excerpt from the page's text by escaping "<" and ">" only and wrapping the
-// matched words in <mark>: read as HTML, a text's own "&lt;img" would show as "<img". So the
-// excerpt is found again in the text itself (data.content) and shown from there, exactly.
-function excerptNodes(excerpt, content) {
-  const pieces = excerpt.split(/(<mark>|<\/mark>)/);
-  let escaped = "";
-  const rawAt = []; // for each character of `escaped`, where it comes from in `content`
-  for (let i = 0; i < content.length; i++) {
-    const ch = content[i];
-    const written = ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch;
-    escaped += written;
-    for (let k = 0; k < written.length; k++) rawAt.push(i);
-  }
-  rawAt.push(content.length);
-  const start = escaped.indexOf(pieces.filter((p) => p !== "<mark>" && p !== "</mark>").join(""));
+// Text nodes and <mark> elements for text[start, end) with `marked` ranges.
+function marked(text, marks, start = 0, end = text.length) {
   const nodes = [];
   let at = start;
-  let marked = false;
-  for (const piece of pieces) {
-    if (piece === "<mark>" || piece === "</mark>") {
-      marked = piece === "<mark>";
-      continue;
-    }
-    // Not found (Pagefind changed its excerpts): undo its own two escapes, nothing more.
-    const text =
-      start < 0 ? piece.replace(/&lt;/g, "<").replace(/&gt;/g, ">") : content.slice(rawAt[at], rawAt[at + piece.length]);
-    at += piece.length;
-    if (marked) {
-      const mark = document.createElement("mark");
-      mark.textContent = text;
-      nodes.push(mark);
-    } else {
-      nodes.push(document.createTextNode(text));
-    }
+  for (const [from, to] of marks) {
+    if (to <= at || from >= end) continue;
+    if (from > at) nodes.push(document.createTextNode(text.slice(at, from)));
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(Math.max(from, at), Math.min(to, end));
+    nodes.push(mark);
+    at = Math.min(to, end);
   }
+  if (at < end) nodes.push(document.createTextNode(text.slice(at, end)));
   return nodes;
 }
 
-function renderGroup(kind, items) {
-  const section = document.createElement("section");
-  section.className = "sr-group";
-  section.dataset.kind = kind;
-  const heading = document.createElement("h2");
-  heading.textContent = `${kind}（${items.length}）`;
-  section.append(heading);
-  const list = document.createElement("ol");
-  for (const data of items) {
-    const item = document.createElement("li");
-    item.className = "sr-result";
-    const link = document.createElement("a");
-    link.href = data.url;
-    link.textContent = data.meta.title || data.url;
-    const excerpt = document.createElement("p");
-    excerpt.append(...excerptNodes(data.excerpt, data.content));
-    item.append(link, excerpt);
-    list.append(item);
+// The excerpt: the field with the most matches, the page's own text (its last field) when
+// tied or when only the title matched, cut around the first match.
+function excerpt(fields, pieces, simplified) {
+  let chosen = fields.length - 1;
+  let chosenMarks = ranges(fields[chosen][1], pieces, simplified);
+  for (let i = 1; i < fields.length - 1; i++) {
+    const marks = ranges(fields[i][1], pieces, simplified);
+    if (marks.length > chosenMarks.length) [chosen, chosenMarks] = [i, marks];
   }
-  section.append(list);
-  return section;
+  const [label, text] = fields[chosen];
+  const start = chosenMarks.length ? Math.max(0, chosenMarks[0][0] - CONTEXT) : 0;
+  const end = Math.min(text.length, start + EXCERPT);
+  const line = document.createElement("p");
+  line.className = "sr-excerpt";
+  if (chosen !== fields.length - 1) {
+    const name = document.createElement("span");
+    name.className = "sr-field";
+    name.textContent = `${label}：`;
+    line.append(name);
+  }
+  if (start > 0) line.append("…");
+  line.append(...marked(text, chosenMarks, start, end));
+  if (end < text.length) line.append("…");
+  return line;
 }
 
-async function run(query) {
+function resultItem(fragment, pieces, simplified) {
+  const item = document.createElement("li");
+  item.className = "sr-result";
+  const link = document.createElement("a");
+  link.href = new URL(fragment.u, siteRoot).pathname;
+  link.append(...marked(fragment.t, ranges(fragment.t, pieces, simplified)));
+  const meta = document.createElement("p");
+  meta.className = "sr-meta";
+  meta.textContent = fragment.m;
+  item.append(link, meta, excerpt(fragment.f, pieces, simplified));
+  return item;
+}
+
+function groupList(kind, count) {
+  let section = resultsBox.querySelector(`.sr-group[data-kind="${KINDS[kind]}"]`);
+  if (!section) {
+    section = document.createElement("section");
+    section.className = "sr-group";
+    section.dataset.kind = KINDS[kind];
+    const heading = document.createElement("h2");
+    heading.textContent = `${KINDS[kind]}（${count}）`;
+    section.append(heading, document.createElement("ol"));
+    resultsBox.append(section);
+  }
+  return section.querySelector("ol");
+}
+
+async function showPage(found, shown, ticket) {
+  const simplified = await engine.table();
+  const next = found.results.slice(shown, shown + PAGE);
+  const fragments = await Promise.all(next.map((result) => engine.fragment(result.document)));
+  if (ticket !== latest) return;
+  resultsBox.querySelector(".sr-more")?.remove();
+  const counts = KINDS.map((_, kind) => found.results.filter((r) => r.kind === kind).length);
+  next.forEach((result, i) => {
+    const pieces = result.pieces.map(([start, end]) => found.query.slice(start, end));
+    const list = groupList(result.kind, counts[result.kind]);
+    const item = resultItem(fragments[i], pieces, simplified);
+    list.append(item);
+    if (i === 0 && shown > 0) item.querySelector("a").focus();
+  });
+  const left = found.results.length - shown - next.length;
+  if (left > 0) {
+    const more = document.createElement("button");
+    more.type = "button";
+    more.className = "sr-more";
+    more.textContent = `显示更多结果（还有 ${left} 条）`;
+    more.addEventListener("click", () => showPage(found, shown + PAGE, ticket));
+    resultsBox.append(more);
+  }
+}
+
+function describe(found, filters) {
+  const counts = KINDS.map((_, kind) => found.results.filter((r) => r.kind === kind).length);
+  const parts = KINDS.map((name, kind) => (counts[kind] ? `${name} ${counts[kind]} 条` : "")).filter(Boolean);
+  const filtered = FILTERS.some((name) => filters[name]) ? "（已按筛选条件只列出案例）" : "";
+  return `找到 ${found.results.length} 条结果：${parts.join("、")}${filtered}。`;
+}
+
+async function run(query, filters, sort) {
   const ticket = ++latest;
   statusLine.textContent = "正在搜索……";
   resultsBox.replaceChildren();
-  const words = segment(query);
-  const needle = query.replace(/\s+/g, "");
-  const exact = (data) => `${data.meta.title ?? ""}${data.content ?? ""}`.replace(/\s+/g, "").includes(needle);
-  let results, shown;
+  let found;
   try {
-    results = words.length ? await ranked(words) : [];
-    shown = await Promise.all(results.slice(0, SHOWN).map((r) => r.data()));
-    // No exact hit among the best: look a little further down before giving up on one.
-    for (let start = SHOWN; start < SHOWN * 3 && !shown.some(exact) && start < results.length; start += SHOWN) {
-      const more = await Promise.all(results.slice(start, start + SHOWN).map((r) => r.data()));
-      const hits = more.filter(exact);
-      if (hits.length) shown = [...hits, ...shown].slice(0, SHOWN);
-    }
+    found = await engine.search(query, filters, sort === "oldest");
   } catch (error) {
     if (ticket === latest) statusLine.textContent = "搜索暂时无法使用，请稍后再试。";
     return;
   }
   if (ticket !== latest) return;
-  // The browser and Pagefind's indexer do not always cut words alike (局原副局长), so a phrase
-  // can miss. The fragments just loaded hold each page's text: those containing the query
-  // exactly, as typed without spaces, come first.
-  shown = [...shown.filter(exact), ...shown.filter((data) => !exact(data))];
-  const byKind = new Map(KINDS.map((kind) => [kind, []]));
-  for (const data of shown) byKind.get(KINDS.includes(data.meta.kind) ? data.meta.kind : KINDS[2]).push(data);
-  statusLine.textContent = !results.length
-    ? "没有找到结果。"
-    : results.length > SHOWN
-      ? `找到 ${results.length} 条结果，显示最相关的 ${SHOWN} 条。`
-      : `找到 ${results.length} 条结果。`;
-  for (const kind of KINDS) {
-    const items = byKind.get(kind);
-    if (items.length) resultsBox.append(renderGroup(kind, items));
+  if (found.tooShort) {
+    statusLine.textContent = "没有结果：请至少输入两个字、字母或数字，或选择筛选条件。";
+    return;
   }
+  try {
+    await showPage(found, 0, ticket);
+  } catch (error) {
+    if (ticket === latest) statusLine.textContent = "搜索暂时无法使用，请稍后再试。";
+    return;
+  }
+  // Said once the first results are on the page: a screen reader reads them next.
+  if (ticket === latest) statusLine.textContent = found.results.length ? describe(found, filters) : "没有找到结果。";
+}
+
+function stateOf() {
+  const params = new URLSearchParams();
+  const query = input.value.trim();
+  if (query) params.set("q", query);
+  for (const name of STATE) {
+    const value = form.elements[name].value;
+    if (value) params.set(name, value);
+  }
+  return params;
 }
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  const query = input.value.trim();
-  if (!query) return;
-  history.replaceState(null, "", `?q=${encodeURIComponent(query)}`);
-  run(query);
+  const params = stateOf();
+  const search = params.toString();
+  history.replaceState(null, "", search ? `?${search}` : location.pathname);
+  if (!search) {
+    statusLine.textContent = "请输入搜索词，或选择筛选条件。";
+    resultsBox.replaceChildren();
+    return;
+  }
+  run(params.get("q") ?? "", filtersOf(params), params.get("sort") ?? "");
 });
 
-const initial = new URLSearchParams(location.search).get("q");
-if (initial) {
-  input.value = initial;
-  run(initial.trim());
+for (const name of STATE) form.elements[name].addEventListener("change", () => form.requestSubmit());
+
+const initial = new URLSearchParams(location.search);
+input.value = initial.get("q") ?? "";
+let anyFilter = false;
+for (const name of STATE) {
+  const value = initial.get(name) ?? "";
+  const select = form.elements[name];
+  if (value && [...select.options].some((option) => option.value === value)) {
+    select.value = value;
+    anyFilter ||= FILTERS.includes(name);
+  }
 }
+if (anyFilter || form.elements.sort.value) filterBox.open = true;
+const state = stateOf();
+if (input.value.trim() || anyFilter) run(input.value.trim(), filtersOf(state), state.get("sort") ?? "");
