@@ -144,7 +144,7 @@ def _documentation_pages(files: Files) -> Sequence[File]:
 
 
 def _deal(doc_files: Sequence[File], nav_pages: set[str], workers: int) -> list[list[File]]:
-    """The pages in turn to each worker; the pages of the navigation to the first, which builds the search page."""
+    """The pages in turn to each worker; the pages of the navigation to the first, with the assets it writes."""
     in_nav = [f for f in doc_files if f.src_uri in nav_pages]
     rest = [f for f in doc_files if f.src_uri not in nav_pages]
     shares: list[list[File]] = [list(in_nav)] + [[] for _ in range(workers - 1)]
@@ -186,11 +186,13 @@ def _fork_worker(share: list[File], config: MkDocsConfig, files: Files, nav: Nav
     reading, writing = os.pipe()
     sys.stdout.flush()  # else the worker would write the parent's buffered output a second time
     sys.stderr.flush()
-    gc.freeze()  # the parent's objects stay shared: a collection in the child would touch them all
+    # The parent's objects stay shared: a collection in the child would touch them all. They stay
+    # frozen in the parent too (they live until the build ends; pipeline.py unfreezes after it),
+    # since unfreezing would also thaw what the caller froze.
+    gc.freeze()
     pid = os.fork()
     if pid:
         os.close(writing)
-        gc.unfreeze()
         return _Child(pid, reading)
     os.close(reading)
     status = 0
