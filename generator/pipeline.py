@@ -171,7 +171,12 @@ def _render(run: _Run) -> None:
     # Withdrawn pages leave what is shown; their codes stay registered, drawn and answering.
     run.shown, run.notices = withdraw(archive, settings.withdrawn)
     site_info = SiteInfo(
-        run.shown.newest, archive.is_sample, run.code_base, settings.site_url, settings.content_security_policy
+        run.shown.newest,
+        archive.is_sample,
+        run.code_base,
+        settings.site_url,
+        settings.content_security_policy,
+        settings.hotline,
     )
     run.reports = changes.change_reports(run.shown, {k: c.first_release for k, c in run.checked.register.items()})
     # Besides the data root's bytes, pages show the change reports (which read the register)
