@@ -25,6 +25,10 @@ QUALITY = "quality"
 FEEDS = "feeds"
 DATA = "data"
 CODE_IMAGES = "assets/qr"
+# nginx's map files, written by the build into the site (render/nginx_maps.py), read by the server block.
+NGINX_MAPS = "_nginx"
+NGINX_CODE_ALIASES = f"{NGINX_MAPS}/code-aliases.map"
+NGINX_POLICY = f"{NGINX_MAPS}/content-security-policy.map"
 SAMPLE_COMPLAINT = "sample-complaint"  # where a sample site's complaint links lead: it says it is a sample
 
 # mkdocs reads `index.md` and `README.md` as the page of their folder, and a file system that ignores
