@@ -16,7 +16,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.codes.kit import render_kit
+from generator.codes.kit import BoardSettings, render_kit
 from generator.codes.signs import DEFAULT_FONT, load_font
 from generator.errors import BuildFailed, ExportInvalid, PartlyPublished, Problem
 from generator.model.archive import build_archive, check_codes_have_projects
@@ -377,7 +377,8 @@ def make_kit(
     if not checked.is_valid(strict) or checked.archive is None:
         raise ExportInvalid(checked.problems)
     load_font(font_path)
-    kit = render_kit(checked.archive, urls.code_base_url(settings.site_url), only_new, progress)
+    board = BoardSettings(*settings.board_mm, hotline=settings.hotline)
+    kit = render_kit(checked.archive, urls.code_base_url(settings.site_url), only_new, progress, board)
     tree = OutputTree(out_dir)
     for rel_path, data in kit.files.items():
         tree.add(rel_path, data)

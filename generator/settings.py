@@ -26,6 +26,8 @@ from generator.errors import SettingsInvalid
 CONFIG_NAME = "mkdocs.yml"
 OVERRIDES_NAME = "overrides"  # a site folder's own theme templates, ahead of the tool's
 DEFAULT_SHARD_PAGES = 2000
+DEFAULT_BOARD_MM = (1200.0, 900.0)  # the 工程公示牌 of the print kit, width × height
+BOARD_RANGE_MM = (300.0, 6000.0)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Settings:
     search_shard_pages: int
     sample_data: bool
     withdrawn: tuple[Withdrawal, ...]
+    board_mm: tuple[float, float]  # the print kit's 工程公示牌, width × height (extra.board)
     overrides_dir: Path | None  # the folder's own theme overrides, if it has them
     mkdocs: dict[str, Any]  # the whole mkdocs configuration this folder builds with
 
@@ -136,6 +139,7 @@ def load_settings(
         search_shard_pages=shard_pages,
         sample_data=sample,
         withdrawn=_withdrawals(extra.get("withdrawn") or [], where),
+        board_mm=_board(extra.get("board"), where),
         overrides_dir=overrides if overrides.is_dir() else None,
         mkdocs=merged,
     )
@@ -150,6 +154,22 @@ def _hotline(extra: dict[str, Any], where: str) -> str:
         return fields.parse_phone(text)
     except fields.FieldError as exc:
         raise SettingsInvalid(f"{where}: extra.hotline 应为{exc.expected}，实际为 {text!r}") from None
+
+
+def _board(value: object, where: str) -> tuple[float, float]:
+    """extra.board: `{width_mm: 1200, height_mm: 900}`; absent, the default board."""
+    if value is None:
+        return DEFAULT_BOARD_MM
+    if not isinstance(value, dict):
+        raise SettingsInvalid(f"{where}: extra.board 应为 {{width_mm: 1200, height_mm: 900}}，实际为 {value!r}")
+    low, high = BOARD_RANGE_MM
+    sizes = []
+    for key, default in zip(("width_mm", "height_mm"), DEFAULT_BOARD_MM, strict=True):
+        size = value.get(key, default)
+        if isinstance(size, bool) or not isinstance(size, (int, float)) or not low <= size <= high:
+            raise SettingsInvalid(f"{where}: extra.board.{key} 应为 {low:g}–{high:g} 之间的毫米数，实际为 {size!r}")
+        sizes.append(float(size))
+    return sizes[0], sizes[1]
 
 
 def citizen_stylesheet() -> str:

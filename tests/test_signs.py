@@ -119,7 +119,12 @@ def test_kit_holds_every_current_code_with_its_files(kit):
         assert row["short_url"] == f"jd.example.org/Q/{row['code_id']}"
         assert (row["qr_version"], row["error_level"]) == ("4", "H")
         wanted |= {row["master_svg"], row["master_pdf"]}
+        wanted |= {row["panel_svg"], row["panel_pdf"]} - {""}
     assert files == wanted
+    # One board per project of the release, on the row of its first code.
+    boards = [row for row in kit.rows if row["panel_pdf"]]
+    assert [row["project_id"] for row in boards] == sorted({row["project_id"] for row in kit.rows}, key=[r["project_id"] for r in kit.rows].index)
+    assert all(row["panel_pdf"] == f"{signkit.PANELS_DIR}/{row['project_id']}.pdf" for row in boards)
 
 
 @pytest.fixture(scope="session")
@@ -220,6 +225,53 @@ def test_the_payload_keeps_the_scheme_in_lower_case_bytes_and_the_rest_alphanume
     assert (symbol.version, symbol.error) == (4, "H")
     with pytest.raises(ValueError):
         qr.payload_segments("HTTPS://JD.EXAMPLE.ORG/Q/BT000101")
+
+
+@pytest.mark.parametrize("decoder", sorted(DECODERS))
+def test_boards_decode_and_name_who_answers_for_the_project(kit, decoder):
+    """A 工程公示牌 rendered whole at 25 dpi (a photograph of the board from a few metres): the code
+    reads with every decoder, and the board holds the project's people and numbers."""
+    archive = check_export(SAMPLE, kit.out / "no-register.csv").archive
+    projects = {r.project.key: r.project for r in archive.projects}
+    boards = [row for row in kit.rows if row["panel_pdf"]]
+    for row in boards[:: len(boards) // 6][:6]:
+        pdf = kit.out / row["panel_pdf"]
+        assert DECODERS[decoder](render_pdf_page(pdf, 25)) == [row["url"]], row["project_id"]
+        if decoder != "zxing-cpp":
+            continue
+        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout)
+        p = projects[row["project_id"].casefold()]
+        for shown in (p.name, p.owner, p.contractor or "未填报", p.supervisor or "未填报", p.department, "12388"):
+            assert re.sub(r"\s+", "", shown) in text, (row["project_id"], shown)
+        assert f"编号{row['code_id']}" in text and row["short_url"] in text
+        box = re.search(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", pdf.read_bytes())
+        assert (round(float(box.group(1)) * 25.4 / 72), round(float(box.group(2)) * 25.4 / 72)) == (1200, 900)
+
+
+def test_board_svg_holds_the_sites_symbol_and_room_for_a_second_script(kit):
+    row = next(row for row in kit.rows if row["panel_svg"])
+    board = ET.parse(kit.out / row["panel_svg"]).getroot()
+    master = ET.parse(kit.out / row["master_svg"]).getroot()
+    assert board.find(f"{SVG}path").get("d") == master.find(f"{SVG}path").get("d")
+    assert (board.get("width"), board.get("height")) == ("1200.0mm", "900.0mm")
+    bands = board.find(f"{SVG}g[@id='second-script']")
+    assert len(bands) == 1 + 5, "under the name and under each of the five lines"
+
+
+def test_board_size_is_a_setting(tmp_path):
+    from generator.codes import panel
+    from generator.errors import SettingsInvalid
+    from generator.settings import load_settings
+
+    (tmp_path / "mkdocs.yml").write_text("extra:\n  board:\n    width_mm: 1500\n    height_mm: 1000\n", encoding="utf-8")
+    assert load_settings(tmp_path).board_mm == (1500.0, 1000.0)
+    (tmp_path / "mkdocs.yml").write_text("extra:\n  board:\n    width_mm: 12\n", encoding="utf-8")
+    with pytest.raises(SettingsInvalid, match="extra.board.width_mm"):
+        load_settings(tmp_path)
+    code = signs.sign_code("BT0001", "BT-1", "工程", "", "2021-11", "https://X/Q/")
+    layout = panel.panel_layout(code, (("建设单位", "某公司"),), 1500, 1000)
+    assert (layout.width, layout.height) == (1500, 1000)
+    assert layout.symbol_side <= 1500 * 0.38 and layout.module % signs.MODULE_STEP_MM == 0
 
 
 def test_proof_sheets_label_every_code(kit):

@@ -11,12 +11,13 @@ the one the signs printed before held: those keep working.
 
 Level H at the smallest version it fits (version 4, 33×33, for our hosts and
 ids). The degradation suite (`bench/codes.py`, docs/codes.md) chose it: the
-payload fits version 3 at level Q too, and a 3-Q symbol reads as well blurred,
-rotated, skewed and at 2.5 px a module, but not one of the three decoders
-(zxing-cpp, ZBar, wechat_qrcode) reads it under a patch over 15 % of its area,
-nor the old 3-H; 4-H reads under it with all three, also printed at the width
-of a version-3 symbol. Mud, a cable tie or a sticker on a fence is the damage a
-sign meets most.
+payload fits version 3 at level Q too, and 3-Q reads as well as 4-H blurred,
+rotated 17°, skewed and at 2.5 px a module, but under a patch over 15 % of the
+symbol none of the three decoders (zxing-cpp, ZBar, wechat_qrcode) read a 3-Q,
+3-M or the old uppercase 3-H code (0 of 8), while they read 7 of 8 at 4-H, also
+printed at the width of a version-3 symbol. Mud, a cable tie or a sticker on a
+fence is the damage a sign meets most; the smaller modules cost nothing the
+suite could find.
 """
 
 from __future__ import annotations
