@@ -73,7 +73,7 @@ def test_every_code_url_reaches_its_page_without_redirect(sample_build, served):
         assert headers["cache-control"] == "no-cache"
         assert_security_headers(headers, code.code_id)
         html = body.decode("utf-8")
-        assert f"编号 <span class=\"nw\">{code.code_id}</span>" in html
+        assert f'编号 <span class="nw">{code.code_id}</span>' in html
         assert f'<link rel="canonical" href="https://jd.example.org/Q/{code.code_id}/">' in html
         project_id = projects[code.project_id.casefold()].project_id
         assert f"p/{project_id}/" in html or project_id.replace("-", "&#45;") in html

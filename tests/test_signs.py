@@ -123,7 +123,9 @@ def test_kit_holds_every_current_code_with_its_files(kit):
     assert files == wanted
     # One board per project of the release, on the row of its first code.
     boards = [row for row in kit.rows if row["panel_pdf"]]
-    assert [row["project_id"] for row in boards] == sorted({row["project_id"] for row in kit.rows}, key=[r["project_id"] for r in kit.rows].index)
+    assert [row["project_id"] for row in boards] == sorted(
+        {row["project_id"] for row in kit.rows}, key=[r["project_id"] for r in kit.rows].index
+    )
     assert all(row["panel_pdf"] == f"{signkit.PANELS_DIR}/{row['project_id']}.pdf" for row in boards)
 
 
@@ -193,7 +195,12 @@ def test_three_decoders_read_the_fixed_sample_from_the_proof_sheet_at_150_dpi(ki
         image = pages[page]
         row_index, column = divmod(kit.rows.index(row) % signs.PER_SHEET, signs.SHEET_COLUMNS)
         width, height = image.width / signs.SHEET_COLUMNS, image.height / signs.SHEET_ROWS
-        box = (round(column * width), round(row_index * height), round((column + 1) * width), round((row_index + 1) * height))
+        box = (
+            round(column * width),
+            round(row_index * height),
+            round((column + 1) * width),
+            round((row_index + 1) * height),
+        )
         assert DECODERS[decoder](image.crop(box)) == [row["url"]], row["code_id"]
 
 
@@ -239,7 +246,9 @@ def test_boards_decode_and_name_who_answers_for_the_project(kit, decoder):
         assert DECODERS[decoder](render_pdf_page(pdf, 25)) == [row["url"]], row["project_id"]
         if decoder != "zxing-cpp":
             continue
-        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout)
+        text = re.sub(
+            r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+        )
         p = projects[row["project_id"].casefold()]
         for shown in (p.name, p.owner, p.contractor or "未填报", p.supervisor or "未填报", p.department, "12388"):
             assert re.sub(r"\s+", "", shown) in text, (row["project_id"], shown)
@@ -263,7 +272,9 @@ def test_board_size_is_a_setting(tmp_path):
     from generator.errors import SettingsInvalid
     from generator.settings import load_settings
 
-    (tmp_path / "mkdocs.yml").write_text("extra:\n  board:\n    width_mm: 1500\n    height_mm: 1000\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "extra:\n  board:\n    width_mm: 1500\n    height_mm: 1000\n", encoding="utf-8"
+    )
     assert load_settings(tmp_path).board_mm == (1500.0, 1000.0)
     (tmp_path / "mkdocs.yml").write_text("extra:\n  board:\n    width_mm: 12\n", encoding="utf-8")
     with pytest.raises(SettingsInvalid, match="extra.board.width_mm"):
