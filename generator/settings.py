@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -175,6 +176,12 @@ def _board(value: object, where: str) -> tuple[float, float]:
 def citizen_stylesheet() -> str:
     """The text the citizen pages hold inline in their <style> element, exactly."""
     return resources.CITIZEN_STYLESHEET.read_text(encoding="utf-8")
+
+
+def citizen_icon_uri() -> str:
+    """The citizen pages' icon as the data: URI of their `<link rel="icon">`."""
+    svg = resources.CITIZEN_ICON.read_text(encoding="utf-8").strip()
+    return "data:image/svg+xml," + quote(svg, safe="/:=")
 
 
 def citizen_stylesheet_hash() -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from generator.settings import citizen_stylesheet
+from generator.settings import citizen_icon_uri, citizen_stylesheet
 
 # Our own scripts, by file name under assets/javascripts/ (no page loads the theme's bundle).
 KNOWN_SCRIPTS = re.compile(r"(lookup|search)\.js")
@@ -94,6 +94,9 @@ class _Scanner(HTMLParser):
             if name in URL_ATTRIBUTES:
                 candidates = [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in name else [value]
                 for candidate in candidates:
+                    # The citizen pages' icon, ours and inline (site_templates/citizen/icon.svg).
+                    if tag == "link" and values.get("rel") == "icon" and candidate == citizen_icon_uri():
+                        continue
                     scheme = url_scheme(candidate)
                     if scheme == "geo" and GEO_LINK.fullmatch(candidate):
                         continue

@@ -360,3 +360,42 @@ def test_project_page_links_complaint_map_and_phones(sample_build):
     assert f'href="geo:{lat},{lon}"' in html
     without = next(r for r in sample_build.archive.projects if r.project.longitude is None)
     assert "uri.amap.com" not in (site_dir / "p" / without.project_id / "index.html").read_text(encoding="utf-8")
+
+
+_ONE_LINE = "els => els.filter(e => e.getClientRects().length !== 1).map(e => e.textContent)"
+
+
+@pytest.mark.parametrize("choose", [_longest_name_code, _overdue_code, _dropped_code], ids=lambda f: f.__name__[1:])
+def test_ids_dates_and_amounts_never_break_across_lines(site, browser, choose):
+    base, _, _ = site
+    code = choose(_archive(site))
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/Q/{code.code_id}/")
+    unbreakable = page.locator(".nw")
+    assert unbreakable.count() >= 5
+    assert unbreakable.evaluate_all(_ONE_LINE) == [], "an id, date or amount broken across lines"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
+
+
+def test_home_page_bulletin_dates_fit_one_line_on_a_phone(site, browser):
+    base, _, _ = site
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/")
+    dates = page.locator("table td .nw")
+    assert dates.count() >= 5, "the latest bulletins, each with its date"
+    assert dates.evaluate_all(_ONE_LINE) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scrolling"
+    context.close()
+
+
+def test_an_empty_field_reads_as_on_the_quality_page(sample_build):
+    """The quality page promises that a field the export left empty shows as 未填报 on project pages."""
+    quality = (sample_build.site_dir / "quality" / "2021-11" / "index.html").read_text(encoding="utf-8")
+    assert "显示为“未填报”" in quality
+    record = next(r for r in sample_build.archive.projects if not r.project.supervisor and r.is_current)
+    html = (sample_build.site_dir / "p" / record.project_id / "index.html").read_text(encoding="utf-8")
+    assert "<td>监理单位</td>\n<td>未填报</td>" in html
+    assert "—" not in html

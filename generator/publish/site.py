@@ -23,7 +23,7 @@ import yaml
 
 from generator import resources
 from generator.errors import BuildFailed
-from generator.settings import Settings, citizen_stylesheet
+from generator.settings import Settings, citizen_icon_uri, citizen_stylesheet
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -74,6 +74,7 @@ def mkdocs_config(settings: Settings, out_dir: Path) -> dict[str, Any]:
         # citizen pages inline from this very text (overrides/citizen.html).
         "content_security_policy": settings.content_security_policy,
         "citizen_stylesheet": citizen_stylesheet(),
+        "citizen_icon": citizen_icon_uri(),
     }
     if settings.issuer and "copyright" not in config:
         # The theme prints `copyright` in every footer as HTML: the issuer goes in as text.
