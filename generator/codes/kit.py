@@ -75,7 +75,16 @@ def render_kit(
     """Every chosen code's masters (SVG, PDF), each project's board, the A4 proof sheets and the manifest."""
     chosen = select_codes(archive, code_base, only_new)
     release_id = archive.newest.release_id
-    missing = signs.missing_glyphs([signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen])
+    boarded = {code.project_id.casefold() for code in chosen}
+    board_texts = [
+        label + value
+        for record in archive.projects
+        if record.project.key in boarded
+        for label, value in panel.panel_rows(record.project, board.hotline)
+    ]
+    missing = signs.missing_glyphs(
+        [signs.SLOGAN, signs.SHEET_NOTE, panel.TITLE] + [c.project_name + c.label for c in chosen] + board_texts
+    )
     files: dict[str, str | bytes] = {}
     layouts: dict[str, signs.MasterLayout] = {}
     progress(f"绘制 {len(chosen)} 个标牌母版（SVG、PDF）")
