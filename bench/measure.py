@@ -16,6 +16,13 @@ is that largest sum, or the kernel's exact peak of this process
 (ru_maxrss), whichever is larger. Sampling can miss a spike shorter than the
 interval, and summing counts pages shared between processes more than once,
 so the figure is an upper bound of a sampled curve, not an exact maximum.
+
+Forked workers (mkdocs' pages are converted by one process per core, see
+generator/publish/shared_build.py) share most of their parent's memory, which
+the RSS sum counts once per process. So the sampler also sums the
+proportional set size (Pss in /proc/PID/smaps_rollup: each shared page
+divided among the processes that map it), which adds up to what the tree
+really holds; both are reported.
 """
 
 from __future__ import annotations
@@ -43,6 +50,17 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def pss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def descendants(pid: int) -> list[int]:
     found = []
     try:
@@ -61,10 +79,10 @@ def descendants(pid: int) -> list[int]:
 
 
 class MemorySampler:
-    """Samples (time, RSS of the process tree under `pid`) from a process of its own until stopped."""
+    """Samples (time, RSS, PSS of the process tree under `pid`) from a process of its own until stopped."""
 
     def __init__(self) -> None:
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int, int]] = []
         self._process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -73,14 +91,15 @@ class MemorySampler:
 
     def stop(self) -> None:
         output, _ = self._process.communicate()  # closing its input tells it to stop
-        self.samples = [(moment, rss) for moment, rss in json.loads(output)]
+        self.samples = [(moment, rss, pss) for moment, rss, pss in json.loads(output)]
 
-    def peak(self, start: float = float("-inf"), end: float = float("inf")) -> int:
-        inside = [rss for moment, rss in self.samples if start <= moment <= end]
+    def peak(self, start: float = float("-inf"), end: float = float("inf"), column: int = 1) -> int:
+        """The largest RSS sum (column 1) or PSS sum (column 2) sampled between start and end."""
+        inside = [row[column] for row in self.samples if start <= row[0] <= end]
         if not inside:  # a stage shorter than the interval: the next sample after it started
-            inside = [rss for moment, rss in self.samples if moment >= start][:1]
+            inside = [row[column] for row in self.samples if row[0] >= start][:1]
         if not inside:  # the last stage ended after the last sample: the last one before it
-            inside = [rss for moment, rss in self.samples if moment <= start][-1:]
+            inside = [row[column] for row in self.samples if row[0] <= start][-1:]
         return max(inside, default=0)
 
 
@@ -90,7 +109,8 @@ def sample(pid: int) -> None:
     samples = []
     while True:
         tree = [p for p in descendants(pid) if p != me]
-        samples.append((time.monotonic(), rss_bytes(pid) + sum(rss_bytes(p) for p in tree)))
+        processes = [pid, *tree]
+        samples.append((time.monotonic(), sum(map(rss_bytes, processes)), sum(map(pss_bytes, processes))))
         readable, _, _ = select.select([sys.stdin], [], [], SAMPLE_SECONDS)
         if readable and not os.read(sys.stdin.fileno(), 1):
             break
@@ -134,6 +154,7 @@ def measure_build(data_root: Path, work_dir: Path) -> dict:
     return {
         "seconds": ended - began,
         "peak_rss": max(sampler.peak(), _own_peak()),
+        "peak_pss": sampler.peak(column=2),
         "stages": stages,
         "pages": report.pages,
         "codes": report.codes,
@@ -157,7 +178,7 @@ def measure_mkdocs(config: Path, site_dir: Path) -> dict:
     build(load_config(str(config), site_dir=str(site_dir)))
     ended = time.monotonic()
     sampler.stop()
-    return {"seconds": ended - began, "peak_rss": max(sampler.peak(), _own_peak())}
+    return {"seconds": ended - began, "peak_rss": max(sampler.peak(), _own_peak()), "peak_pss": sampler.peak(column=2)}
 
 
 def _own_peak() -> int:

@@ -128,6 +128,7 @@ def summarise(runs: list[dict]) -> dict:
             "cpu_seconds": median([run[build]["cpu_seconds"] for run in runs]),
             "seconds": median([run[build]["seconds"] for run in runs]),
             "peak_rss_mb": median([run[build]["peak_rss"] for run in runs]) / MB,
+            "peak_pss_mb": median([run[build].get("peak_pss", 0) for run in runs]) / MB,
             "stages": {
                 name: {"seconds": stage_median(name, "seconds"), "peak_rss_mb": stage_median(name, "peak_rss") / MB}
                 for name in stage_names
@@ -138,6 +139,7 @@ def summarise(runs: list[dict]) -> dict:
             key: median([run[name][key] for run in runs]) for key in ("process_seconds", "cpu_seconds", "seconds")
         }
         summary[name]["peak_rss_mb"] = median([run[name]["peak_rss"] for run in runs]) / MB
+        summary[name]["peak_pss_mb"] = median([run[name].get("peak_pss", 0) for run in runs]) / MB
     bare, again = summary["bare_mkdocs"], summary["bare_mkdocs_again"]
     bare["same_files_as_build"] = all(run["bare_mkdocs"]["same_files_as_build"] for run in runs)
     summary["ratio_cold_to_bare"] = summary["cold"]["process_seconds"] / bare["process_seconds"]
@@ -166,6 +168,9 @@ def scale_table(label: str, runs: int, s: dict) -> str:
     lines.append(
         f"  {'whole build, in process':<28}{cold['seconds']:>9.2f}{cold['peak_rss_mb']:>9.0f}"
         f"{rebuild['seconds']:>11.2f}{rebuild['peak_rss_mb']:>11.0f}"
+    )
+    lines.append(
+        f"  {'  the tree, PSS':<28}{'':>9}{cold['peak_pss_mb']:>9.0f}{'':>11}{rebuild['peak_pss_mb']:>11.0f}"
     )
     lines.append(
         f"  {'portal build process':<28}{cold['process_seconds']:>9.2f}{'':>9}{rebuild['process_seconds']:>11.2f}"
@@ -208,7 +213,8 @@ def scaling_table(summaries: dict[int, dict]) -> str:
         ("bare mkdocs again", lambda s: s["bare_mkdocs_again"]["process_seconds"]),
         ("portal build CPU", lambda s: s["cold"]["cpu_seconds"]),
         ("bare mkdocs CPU", lambda s: s["bare_mkdocs"]["cpu_seconds"]),
-        ("peak MB (cold)", lambda s: s["cold"]["peak_rss_mb"]),
+        ("peak MB (cold, RSS sum)", lambda s: s["cold"]["peak_rss_mb"]),
+        ("peak MB (cold, PSS sum)", lambda s: s["cold"]["peak_pss_mb"]),
         ("cold / bare", lambda s: s["ratio_cold_to_bare"]),
         ("rebuild / bare", lambda s: s["ratio_rebuild_to_bare"]),
     ]
@@ -219,6 +225,14 @@ def scaling_table(summaries: dict[int, dict]) -> str:
             ratio = f" ({value / first:.1f})" if value and first and not name.endswith("bare") else ""
             cells.append(f"{'—' if value is None else f'{value:.2f}'}{ratio}".rjust(16))
         lines.append(f"  {name:<24}" + "".join(cells))
+    for k in scales[1:]:
+        # The build should grow no faster than mkdocs' own growth over the same content.
+        build_growth = summaries[k]["cold"]["process_seconds"] / base["cold"]["process_seconds"]
+        bare_growth = summaries[k]["bare_mkdocs"]["process_seconds"] / base["bare_mkdocs"]["process_seconds"]
+        lines.append(
+            f"  growth {scales[0]}× → {k}×: build {build_growth:.2f}, bare mkdocs {bare_growth:.2f}, "
+            f"ratio {build_growth / bare_growth:.3f}"
+        )
     return "\n".join(lines)
 
 
@@ -242,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "measures": "seconds: wall time; process_seconds: the whole process, interpreter start included; "
         "cpu_seconds: user+system CPU of the process and its workers; "
-        "peak_rss: sampled resident memory of the process and its workers (see bench/measure.py)",
+        "peak_rss: sampled resident memory of the process and its workers, summed; "
+        "peak_pss: the same with each shared page divided among its processes (see bench/measure.py)",
         "scales": {},
     }
     summaries = {}

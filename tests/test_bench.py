@@ -41,6 +41,8 @@ def test_bench_runs_once_on_a_small_root_and_writes_its_results(tmp_path):
     assert summary["bare_mkdocs"]["same_files_as_build"] is True
     for build in ("cold", "rebuild"):
         assert summary[build]["peak_rss_mb"] > 10
+        # The proportional share never exceeds the plain sum, and is something.
+        assert 10 < summary[build]["peak_pss_mb"] <= summary[build]["peak_rss_mb"]
         assert all(stage["seconds"] >= 0 and stage["peak_rss_mb"] > 0 for stage in summary[build]["stages"].values())
     assert summary["ratio_cold_to_bare"] > 0 and summary["ratio_rebuild_to_bare"] > 0
     assert len(entry["runs"]) == 1

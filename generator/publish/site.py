@@ -23,6 +23,8 @@ import yaml
 
 from generator import resources
 from generator.errors import BuildFailed
+from generator.publish.code_cache import worker_count
+from generator.publish.shared_build import build_shared
 from generator.settings import Settings, citizen_icon_uri, citizen_stylesheet
 
 if TYPE_CHECKING:
@@ -33,9 +35,17 @@ if TYPE_CHECKING:
 
 
 def run_mkdocs(
-    settings: Settings, out_dir: Path, data_date: date, plugins: dict[str, BasePlugin] | None = None
+    settings: Settings,
+    out_dir: Path,
+    data_date: date,
+    plugins: dict[str, BasePlugin] | None = None,
+    workers: int | None = None,
 ) -> None:
-    """Build the settings' content/ into out_dir (never the published folder), with `plugins` added by name."""
+    """Build the settings' content/ into out_dir (never the published folder), with `plugins` added by name.
+
+    The pages are converted by `workers` processes (one per core unless told), the output the same.
+    """
+    workers = worker_count() if workers is None else workers
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # The only date in the output (sitemap, gzip header) is the data's, never the clock's.
     os.environ["SOURCE_DATE_EPOCH"] = str(
@@ -53,7 +63,11 @@ def run_mkdocs(
         own = {"portal-release-sources": _release_sources(), "portal-data-page-files": _data_page_files()}
         for name, plugin in {**own, **(plugins or {})}.items():
             config.plugins[name] = plugin  # registers its on_* events
-        build(config)
+        # Pages are shared among the cores only when no plugin keeps state across pages.
+        if workers > 1 and all(getattr(p, "stateless_per_page", False) for p in {**own, **(plugins or {})}.values()):
+            build_shared(config, workers)
+        else:
+            build(config)
     except MkDocsException as exc:
         raise BuildFailed(f"mkdocs 构建失败：{exc}") from exc
     except OSError as exc:
@@ -91,6 +105,8 @@ def _release_sources() -> BasePlugin:
     from mkdocs.plugins import BasePlugin
 
     class ReleaseSources(BasePlugin):
+        stateless_per_page = True
+
         def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
             page.markdown = ""  # not None: mkdocs reads None as "not read yet" and gives no title
             return html
@@ -105,6 +121,8 @@ def _data_page_files() -> BasePlugin:
     from generator.urls import data_page_dest
 
     class DataPageFiles(BasePlugin):
+        stateless_per_page = True
+
         def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
             for file in files.documentation_pages():
                 if dest := data_page_dest(file.src_uri):
