@@ -169,9 +169,7 @@ def scale_table(label: str, runs: int, s: dict) -> str:
         f"  {'whole build, in process':<28}{cold['seconds']:>9.2f}{cold['peak_rss_mb']:>9.0f}"
         f"{rebuild['seconds']:>11.2f}{rebuild['peak_rss_mb']:>11.0f}"
     )
-    lines.append(
-        f"  {'  the tree, PSS':<28}{'':>9}{cold['peak_pss_mb']:>9.0f}{'':>11}{rebuild['peak_pss_mb']:>11.0f}"
-    )
+    lines.append(f"  {'  the tree, PSS':<28}{'':>9}{cold['peak_pss_mb']:>9.0f}{'':>11}{rebuild['peak_pss_mb']:>11.0f}")
     lines.append(
         f"  {'portal build process':<28}{cold['process_seconds']:>9.2f}{'':>9}{rebuild['process_seconds']:>11.2f}"
     )

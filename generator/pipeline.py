@@ -16,7 +16,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.codes.kit import render_kit
+from generator.codes.kit import BoardSettings, render_kit
 from generator.codes.signs import DEFAULT_FONT, load_font
 from generator.errors import BuildFailed, ExportInvalid, PartlyPublished, Problem
 from generator.model.archive import build_archive, check_codes_have_projects
@@ -169,7 +169,12 @@ def _render(run: _Run) -> None:
     # Withdrawn pages leave what is shown; their codes stay registered, drawn and answering.
     run.shown, run.notices = withdraw(archive, settings.withdrawn)
     site_info = SiteInfo(
-        run.shown.newest, archive.is_sample, run.code_base, settings.site_url, settings.content_security_policy
+        run.shown.newest,
+        archive.is_sample,
+        run.code_base,
+        settings.site_url,
+        settings.content_security_policy,
+        settings.hotline,
     )
     run.reports = changes.change_reports(run.shown, {k: c.first_release for k, c in run.checked.register.items()})
     # Besides the data root's bytes, pages show the change reports (which read the register)
@@ -362,7 +367,8 @@ def make_kit(
     if not checked.is_valid(strict) or checked.archive is None:
         raise ExportInvalid(checked.problems)
     load_font(font_path)
-    kit = render_kit(checked.archive, urls.code_base_url(settings.site_url), only_new, progress)
+    board = BoardSettings(*settings.board_mm, hotline=settings.hotline)
+    kit = render_kit(checked.archive, urls.code_base_url(settings.site_url), only_new, progress, board)
     tree = OutputTree(out_dir)
     for rel_path, data in kit.files.items():
         tree.add(rel_path, data)

@@ -20,3 +20,8 @@ OVERRIDES_DIR = TEMPLATES_DIR / "overrides"
 BASE_CONFIG = TEMPLATES_DIR / "mkdocs.base.yml"
 # What `portal new` writes, and the settings a folder without a mkdocs.yml gets.
 NEW_SITE_CONFIG = TEMPLATES_DIR / "site_folder" / "mkdocs.yml"
+# The stylesheet of the citizen pages (overrides/citizen.html), inline in each: the build passes its
+# text to the template and its sha256 to the Content-Security-Policy (settings.py).
+CITIZEN_STYLESHEET = TEMPLATES_DIR / "citizen" / "citizen.css"
+# Their icon, inline as a data: URI: a citizen page asks for nothing else.
+CITIZEN_ICON = TEMPLATES_DIR / "citizen" / "icon.svg"

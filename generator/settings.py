@@ -8,20 +8,26 @@ depends on the current directory.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
 from generator import resources
+from generator.contract import fields
 from generator.errors import SettingsInvalid
 
 CONFIG_NAME = "mkdocs.yml"
 OVERRIDES_NAME = "overrides"  # a site folder's own theme templates, ahead of the tool's
+DEFAULT_BOARD_MM = (1200.0, 900.0)  # the 工程公示牌 of the print kit, width × height
+BOARD_RANGE_MM = (300.0, 6000.0)
 
 
 @dataclass(frozen=True)
@@ -44,9 +50,10 @@ class Settings:
     issuer: str
     hotline: str
     complaint_url: str
-    content_security_policy: str
+    content_security_policy: str  # the folder's policy with the citizen stylesheet's hash (with_style_hash)
     sample_data: bool
     withdrawn: tuple[Withdrawal, ...]
+    board_mm: tuple[float, float]  # the print kit's 工程公示牌, width × height (extra.board)
     overrides_dir: Path | None  # the folder's own theme overrides, if it has them
     mkdocs: dict[str, Any]  # the whole mkdocs configuration this folder builds with
 
@@ -116,14 +123,80 @@ def load_settings(
         site_url=site_url,
         site_name=_text(merged, "site_name", where),
         issuer=_text(extra, "issuer", where, "extra.", required=False),
-        hotline=_text(extra, "hotline", where, "extra.", required=False),
+        hotline=_hotline(extra, where),
         complaint_url=_text(extra, "complaint_url", where, "extra.", required=False),
-        content_security_policy=" ".join(_text(extra, "content_security_policy", where, "extra.").split()),
+        content_security_policy=with_style_hash(
+            " ".join(_text(extra, "content_security_policy", where, "extra.").split()), citizen_stylesheet_hash()
+        ),
         sample_data=sample,
         withdrawn=_withdrawals(extra.get("withdrawn") or [], where),
+        board_mm=_board(extra.get("board"), where),
         overrides_dir=overrides if overrides.is_dir() else None,
         mkdocs=merged,
     )
+
+
+def _hotline(extra: dict[str, Any], where: str) -> str:
+    """The commission's supervision number: a `tel:` link on every page behind a sign, so a real number."""
+    text = _text(extra, "hotline", where, "extra.", required=False)
+    if not text:
+        return ""
+    try:
+        return fields.parse_phone(text)
+    except fields.FieldError as exc:
+        raise SettingsInvalid(f"{where}: extra.hotline 应为{exc.expected}，实际为 {text!r}") from None
+
+
+def _board(value: object, where: str) -> tuple[float, float]:
+    """extra.board: `{width_mm: 1200, height_mm: 900}`; absent, the default board."""
+    if value is None:
+        return DEFAULT_BOARD_MM
+    if not isinstance(value, dict):
+        raise SettingsInvalid(f"{where}: extra.board 应为 {{width_mm: 1200, height_mm: 900}}，实际为 {value!r}")
+    low, high = BOARD_RANGE_MM
+    sizes = []
+    for key, default in zip(("width_mm", "height_mm"), DEFAULT_BOARD_MM, strict=True):
+        size = value.get(key, default)
+        if isinstance(size, bool) or not isinstance(size, (int, float)) or not low <= size <= high:
+            raise SettingsInvalid(f"{where}: extra.board.{key} 应为 {low:g}–{high:g} 之间的毫米数，实际为 {size!r}")
+        sizes.append(float(size))
+    return sizes[0], sizes[1]
+
+
+def citizen_stylesheet() -> str:
+    """The text the citizen pages hold inline in their <style> element, exactly."""
+    return resources.CITIZEN_STYLESHEET.read_text(encoding="utf-8")
+
+
+def citizen_icon_uri() -> str:
+    """The citizen pages' icon as the data: URI of their `<link rel="icon">`."""
+    svg = resources.CITIZEN_ICON.read_text(encoding="utf-8").strip()
+    return "data:image/svg+xml," + quote(svg, safe="/:=")
+
+
+def citizen_stylesheet_hash() -> str:
+    """The CSP source that allows the citizen stylesheet inline: `'sha256-<base64>'`."""
+    digest = hashlib.sha256(citizen_stylesheet().encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def with_style_hash(policy: str, source: str) -> str:
+    """The policy with `source` allowed in style-src: that one inline stylesheet, never 'unsafe-inline'.
+
+    One policy for every page, in every meta tag and the nginx header: a page without the
+    stylesheet gains nothing from the hash. Without a style-src, styles follow default-src, so
+    style-src starts from its sources.
+    """
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    names = [d.split()[0].lower() for d in directives]
+    if "style-src" in names:
+        index = names.index("style-src")
+        if source not in directives[index].split():
+            directives[index] += f" {source}"
+    else:
+        default = directives[names.index("default-src")].split()[1:] if "default-src" in names else []
+        directives.append(" ".join(["style-src", *[s for s in default if s != "'none'"], source]))
+    return "; ".join(directives)
 
 
 def absolute(path: Path) -> Path:

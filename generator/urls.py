@@ -1,6 +1,6 @@
 """The one place the site's paths and URLs are spelled.
 
-A printed sign holds `HTTPS://HOST/Q/<CODE>` for years, and journalists cite
+A printed sign holds `https://HOST/Q/<CODE>` for years, and journalists cite
 `cases/<id>/`: these spellings are promises. Every stage asks here where a
 page, a code or a file lives; templates link with relative paths to what the
 same names give.
@@ -26,6 +26,11 @@ FEEDS = "feeds"
 DATA = "data"
 SEARCH_INDEX = "search-index"  # search-index/<digest>/: the search page's index, one folder per build of it
 CODE_IMAGES = "assets/qr"
+# nginx's map files, written by the build into the site (render/nginx_maps.py), read by the server block.
+NGINX_MAPS = "_nginx"
+NGINX_CODE_ALIASES = f"{NGINX_MAPS}/code-aliases.map"
+NGINX_POLICY = f"{NGINX_MAPS}/content-security-policy.map"
+SAMPLE_COMPLAINT = "sample-complaint"  # where a sample site's complaint links lead: it says it is a sample
 
 # mkdocs reads `index.md` and `README.md` as the page of their folder, and a file system that ignores
 # case cannot tell `INDEX.md` from `index.md`: the page of an id with such a name is written with a
@@ -64,11 +69,12 @@ def code_page_html(code_id: str) -> str:
 
 
 def code_base_url(base_url: str) -> str:
-    """`https://jd.example.org/` → `HTTPS://JD.EXAMPLE.ORG/Q/`: upper case for the QR code's alphanumeric
-    mode; the path keeps its case."""
+    """`https://jd.example.org/` → `https://JD.EXAMPLE.ORG/Q/`: the host in upper case for the QR code's
+    alphanumeric mode; the scheme in lower case, since some scanners open no `HTTPS://` URL
+    (codes/drawing.py); the path keeps its case."""
     parts = urlsplit(base_url)
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme.upper()}://{parts.netloc.upper()}{path}{CODES}/"
+    return f"{parts.scheme.lower()}://{parts.netloc.upper()}{path}{CODES}/"
 
 
 def alias_path(code_id: str) -> str:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
+from generator.settings import citizen_icon_uri, citizen_stylesheet
+
 # Our own scripts, by file name under assets/javascripts/ (no page loads the theme's bundle).
 KNOWN_SCRIPTS = re.compile(r"(lookup|search)\.js")
 SAFE_SCHEMES = {"http", "https", "tel"}
@@ -84,6 +86,7 @@ class _Scanner(HTMLParser):
         self._skip = 0  # inside <script> or <style>: not visible text
         self._script_attrs: dict[str, str] | None = None
         self._script_body: list[str] = []
+        self._style_body: list[str] | None = None
         self.csp: list[str] = []
         self.title = ""
         self._in_title = False
@@ -99,6 +102,9 @@ class _Scanner(HTMLParser):
             if name in URL_ATTRIBUTES:
                 candidates = [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in name else [value]
                 for candidate in candidates:
+                    # The citizen pages' icon, ours and inline (site_templates/citizen/icon.svg).
+                    if tag == "link" and values.get("rel") == "icon" and candidate == citizen_icon_uri():
+                        continue
                     scheme = url_scheme(candidate)
                     if scheme == "geo" and GEO_LINK.fullmatch(candidate):
                         continue
@@ -114,7 +120,10 @@ class _Scanner(HTMLParser):
                 self.found("meta refresh")
         if tag == "meta" and values.get("http-equiv", "").lower() == "content-security-policy":
             self.csp.append(values.get("content", ""))
-        if tag in FORBIDDEN_TAGS and not (self.fragment is False and tag == "svg" and _is_theme_icon(values)):
+        # The one <style> a page may hold: the citizen stylesheet, exactly (its hash is in the CSP).
+        if tag == "style" and not self.fragment:
+            self._style_body = []
+        elif tag in FORBIDDEN_TAGS and not (self.fragment is False and tag == "svg" and _is_theme_icon(values)):
             self.found(f"<{tag}> element")
         if tag == "script":
             self._script_attrs = values
@@ -131,6 +140,10 @@ class _Scanner(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "style" and self._style_body is not None:
+            if "".join(self._style_body) != citizen_stylesheet():
+                self.found("<style> element other than the citizen stylesheet")
+            self._style_body = None
         if tag == "script" and self._script_attrs is not None:
             self._check_script(self._script_attrs, "".join(self._script_body))
             self._script_attrs = None
@@ -139,6 +152,8 @@ class _Scanner(HTMLParser):
         self._in_title = False
 
     def handle_data(self, data: str) -> None:
+        if self._style_body is not None:
+            self._style_body.append(data)
         if self._script_attrs is not None:
             self._script_body.append(data)
             return

@@ -120,7 +120,7 @@ def test_every_download_field_is_documented_on_the_data_page(sample_build):
 
 def test_archive_files_are_byte_stable(sample_build):
     archive = sample_build.archive
-    site = SiteInfo(archive.newest, archive.is_sample, "HTTPS://JD.EXAMPLE.ORG/Q/", "https://jd.example.org/")
+    site = SiteInfo(archive.newest, archive.is_sample, "https://JD.EXAMPLE.ORG/Q/", "https://jd.example.org/")
     first, second = render_archive(archive, site), render_archive(archive, site)
     assert first == second
     built = sample_build.site_dir

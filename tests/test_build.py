@@ -76,9 +76,9 @@ def test_every_code_decodes_to_its_url_and_reaches_its_project(sample_build):
         assert len(results) == 1, code.code_id
         result = results[0]
         assert result.format == zxingcpp.BarcodeFormat.QRCode
-        assert result.text == f"HTTPS://JD.EXAMPLE.ORG/Q/{code.code_id}"
+        assert result.text == f"https://JD.EXAMPLE.ORG/Q/{code.code_id}"
         # Scheme and host are case-insensitive; the path is what a static host looks up.
-        path = re.sub(r"^HTTPS://[^/]+/", "", result.text)
+        path = re.sub(r"^https://[^/]+/", "", result.text)
         page = site / path / "index.html"
         assert page.is_file(), path
         project = projects[code.project_id.casefold()]
@@ -89,10 +89,10 @@ def test_every_code_decodes_to_its_url_and_reaches_its_project(sample_build):
     assert checked == 766 + sum(1 for c in sample_build.archive.codes if not c.is_current)
 
 
-def test_codes_use_level_h_at_version_3(sample_build):
+def test_codes_use_level_h_at_version_4(sample_build):
     svg = (sample_build.site_dir.parent / "qr" / "BT000101.svg").read_text()
-    # 29 modules plus a quiet zone of 4 on each side, drawn at scale 4.
-    assert 'width="148" height="148"' in svg
+    # 33 modules plus a quiet zone of 4 on each side, drawn at scale 4 (codes/drawing.py says why 4-H).
+    assert 'width="164" height="164"' in svg
     results = zxingcpp.read_barcodes(Image.open(sample_build.site_dir.parent / "qr" / "BT000101.png"))
     assert results[0].ec_level == "H"
     assert results[0].symbology_identifier == "]Q1"

@@ -14,7 +14,7 @@ from generator.publish.code_cache import PendingCodes, cache_key
 
 from .conftest import SMALL
 
-BASE = "HTTPS://JD.EXAMPLE.ORG/Q/"
+BASE = "https://JD.EXAMPLE.ORG/Q/"
 IDS = [f"BT{n:06d}" for n in range(101, 111)]
 
 
@@ -55,7 +55,7 @@ def test_pool_draws_the_same_bytes_as_one_process(tmp_path, monkeypatch):
 def test_key_covers_payload_drawing_settings_and_segno(monkeypatch):
     key = cache_key(BASE + "BT000101")
     assert cache_key(BASE + "BT000102") != key
-    assert cache_key("HTTPS://OTHER.EXAMPLE.ORG/Q/BT000101") != key
+    assert cache_key("https://OTHER.EXAMPLE.ORG/Q/BT000101") != key
     monkeypatch.setattr(codestore, "DRAWING_SOURCE", "edited codes.py")
     assert cache_key(BASE + "BT000101") != key
     monkeypatch.undo()

@@ -22,12 +22,15 @@ from generator.render.progress_chart import PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, 
 from generator.errors import BuildFailed
 from generator.render.pages import fill_complaint_url
 
+from generator.contract.fields import tel_uri
+
 from .browser import PHONE, chromium, serve
 from .conftest import TESTS
 
 ARTIFACTS = TESTS / "artifacts"
 AXE = TESTS / "js" / "node_modules" / "axe-core" / "axe.min.js"
 BUDGET_BYTES = 80 * 1024
+DEFAULT_HOTLINE = "0472-5190000"  # the sample site folder's extra.hotline (mkdocs.yml)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,10 @@ def _dropped_code(archive):
     return next(c for c in archive.codes if not _project(archive, c).is_current)
 
 
+def _own_hotline_code(archive):
+    return next(c for c in archive.codes if _project(archive, c).project.hotline)
+
+
 def _project(archive, code):
     return next(r for r in archive.projects if r.project.key == code.project_id.casefold())
 
@@ -80,7 +87,9 @@ def _heaviest_code(site_dir: Path, archive):
     return max(archive.codes, key=weight)
 
 
-@pytest.mark.parametrize("choose", [_longest_name_code, _overdue_code, _dropped_code], ids=lambda f: f.__name__[1:])
+@pytest.mark.parametrize(
+    "choose", [_longest_name_code, _overdue_code, _dropped_code, _own_hotline_code], ids=lambda f: f.__name__[1:]
+)
 def test_scan_shows_the_essentials_before_any_scrolling(site, browser, choose):
     base, _, _ = site
     archive = _archive(site)
@@ -122,6 +131,13 @@ def test_scan_shows_the_essentials_before_any_scrolling(site, browser, choose):
         assert Decimal(above["progress bar"].get_attribute("value")) == p.progress
     label = code.label or p.name
     assert f"您扫描的是：{label}" in above["scanned"].inner_text()
+    # 我要监督 with numbers to tap, before any scrolling: the project's own, else the commission's and 12388.
+    numbers = glance.locator(".pj-act a[href^='tel:']")
+    wanted = [tel_uri(p.hotline)] if p.hotline else [tel_uri(DEFAULT_HOTLINE), "tel:12388"]
+    assert [numbers.nth(i).get_attribute("href") for i in range(numbers.count())] == wanted
+    for i in range(numbers.count()):
+        box = numbers.nth(i).bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"], f"number {i} is below the fold: {box}"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"project-page-{choose.__name__[1:]}-390x844.png"))
     context.close()
@@ -178,14 +194,20 @@ def test_navigation_works_without_javascript(site, browser):
     base, _, build = site
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
+    # A citizen page's own header links on; the theme's pages have the drawer, a CSS checkbox.
     page.goto(f"{base}/p/{build.archive.projects[0].project_id}/")
-    page.locator("label.md-header__button[for=__drawer]").click()
-    page.locator("nav.md-nav--primary a.md-nav__link", has_text="查码").click()
+    page.locator(".ct-nav a", has_text="查码").click()
     page.wait_for_url("**/lookup/")
+    page.locator("label.md-header__button[for=__drawer]").click()
+    page.locator("nav.md-nav--primary a.md-nav__link", has_text="重大项目").click()
+    page.wait_for_url("**/projects/")
     context.close()
 
 
-@pytest.mark.parametrize("typed", ["  ｂｔ０００１０１ ", "bt 0001 01", "HTTPS://JD.EXAMPLE.ORG/Q/BT000101"])
+@pytest.mark.parametrize(
+    "typed",
+    ["  ｂｔ０００１０１ ", "bt 0001 01", "HTTPS://JD.EXAMPLE.ORG/Q/BT000101", "https://JD.EXAMPLE.ORG/Q/BT000101"],
+)
 def test_lookup_form_normalises_and_goes_to_the_code(site, browser, typed):
     base, _, _ = site
     context = browser.new_context(viewport=PHONE)
@@ -327,7 +349,10 @@ def test_project_page_links_complaint_map_and_phones(sample_build):
     record = next(r for r in sample_build.archive.projects if r.project.longitude is not None and r.codes)
     p, code = record.project, record.codes[0]
     html = (site_dir / "Q" / code.code_id / "index.html").read_text(encoding="utf-8")
-    assert f'href="https://jd.example.org/complaint?project={p.project_id}&amp;code={code.code_id}"' in html
+    # The sample's complaint entry is a page of the site itself, saying it is a sample.
+    assert f'href="https://jd.example.org/sample-complaint/?project={p.project_id}&amp;code={code.code_id}"' in html
+    complaint = (site_dir / "sample-complaint" / "index.html").read_text(encoding="utf-8")
+    assert "这是示例站点" in complaint
     assert 'href="tel:12388"' in html
     lon, lat = f"{p.longitude.normalize():f}", f"{p.latitude.normalize():f}"
     assert f'href="https://uri.amap.com/marker?position={lon},{lat}&amp;name=' in html
@@ -335,3 +360,42 @@ def test_project_page_links_complaint_map_and_phones(sample_build):
     assert f'href="geo:{lat},{lon}"' in html
     without = next(r for r in sample_build.archive.projects if r.project.longitude is None)
     assert "uri.amap.com" not in (site_dir / "p" / without.project_id / "index.html").read_text(encoding="utf-8")
+
+
+_ONE_LINE = "els => els.filter(e => e.getClientRects().length !== 1).map(e => e.textContent)"
+
+
+@pytest.mark.parametrize("choose", [_longest_name_code, _overdue_code, _dropped_code], ids=lambda f: f.__name__[1:])
+def test_ids_dates_and_amounts_never_break_across_lines(site, browser, choose):
+    base, _, _ = site
+    code = choose(_archive(site))
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/Q/{code.code_id}/")
+    unbreakable = page.locator(".nw")
+    assert unbreakable.count() >= 5
+    assert unbreakable.evaluate_all(_ONE_LINE) == [], "an id, date or amount broken across lines"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
+
+
+def test_home_page_bulletin_dates_fit_one_line_on_a_phone(site, browser):
+    base, _, _ = site
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/")
+    dates = page.locator("table td .nw")
+    assert dates.count() >= 5, "the latest bulletins, each with its date"
+    assert dates.evaluate_all(_ONE_LINE) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scrolling"
+    context.close()
+
+
+def test_an_empty_field_reads_as_on_the_quality_page(sample_build):
+    """The quality page promises that a field the export left empty shows as 未填报 on project pages."""
+    quality = (sample_build.site_dir / "quality" / "2021-11" / "index.html").read_text(encoding="utf-8")
+    assert "显示为“未填报”" in quality
+    record = next(r for r in sample_build.archive.projects if not r.project.supervisor and r.is_current)
+    html = (sample_build.site_dir / "p" / record.project_id / "index.html").read_text(encoding="utf-8")
+    assert "<td>监理单位</td>\n<td>未填报</td>" in html
+    assert "—" not in html

@@ -116,7 +116,7 @@ def test_three_releases_in_a_row(data_root, tmp_path, capsys):
             "code_id": "BT000901",
             "project_id": "BT-0009",
             "label": "南门",
-            "url": "HTTPS://JD.EXAMPLE.ORG/Q/BT000901",
+            "url": "https://JD.EXAMPLE.ORG/Q/BT000901",
         }
     ]
     assert changes["bulletins_added"] == [] and changes["bulletins_corrected"] == []
@@ -302,7 +302,7 @@ def test_a_long_report_prints_counts_and_the_non_routine_changes(tmp_path):
         ProjectChange(f"BT-{n:04d}", f"项目{n}", (routine, status) if n == 7 else (routine,)) for n in range(1, 41)
     )
     report = ChangeReport("2021-12", date(2021, 12, 20), "2021-11", (), (), changed, (), (), ())
-    text = render_report_text(report, "HTTPS://JD.EXAMPLE.ORG/Q/", tmp_path / "qr", tmp_path / "site")
+    text = render_report_text(report, "https://JD.EXAMPLE.ORG/Q/", tmp_path / "qr", tmp_path / "site")
     assert "信息有变化的项目 40 个（按字段：项目状态 1，形象进度 40）" in text
     assert "* BT-0007 项目7\n        项目状态：在建 → 竣工\n" in text
     assert "BT-0008" not in text and "形象进度：10% → 20%" not in text

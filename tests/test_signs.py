@@ -26,6 +26,7 @@ from generator import pipeline
 from generator.pipeline import check_export
 
 from .conftest import CHROMIUM_ARGS, MINIMAL, SAMPLE, TESTS, overlay
+from .qr_reading import DECODERS, damages
 
 BASE_URL = "https://jd.example.org/"  # as in conftest.sample_build
 SVG = "{http://www.w3.org/2000/svg}"
@@ -114,11 +115,18 @@ def test_kit_holds_every_current_code_with_its_files(kit):
     wanted = {signkit.MANIFEST_NAME, signkit.PROOFS_NAME, outdir.KIT_MARKER}
     for row in kit.rows:
         assert row["project_name"] == names[row["project_id"].casefold()]
-        assert row["url"] == f"HTTPS://JD.EXAMPLE.ORG/Q/{row['code_id']}"
+        assert row["url"] == f"https://JD.EXAMPLE.ORG/Q/{row['code_id']}"
         assert row["short_url"] == f"jd.example.org/Q/{row['code_id']}"
-        assert (row["qr_version"], row["error_level"]) == ("3", "H")
+        assert (row["qr_version"], row["error_level"]) == ("4", "H")
         wanted |= {row["master_svg"], row["master_pdf"]}
+        wanted |= {row["panel_svg"], row["panel_pdf"]} - {""}
     assert files == wanted
+    # One board per project of the release, on the row of its first code.
+    boards = [row for row in kit.rows if row["panel_pdf"]]
+    assert [row["project_id"] for row in boards] == sorted(
+        {row["project_id"] for row in kit.rows}, key=[r["project_id"] for r in kit.rows].index
+    )
+    assert all(row["panel_pdf"] == f"{signkit.PANELS_DIR}/{row['project_id']}.pdf" for row in boards)
 
 
 @pytest.fixture(scope="session")
@@ -163,6 +171,120 @@ def test_every_code_decodes_from_the_proof_sheets_at_150_dpi(kit, proof_pages):
     }
 
 
+@pytest.fixture(scope="session")
+def fixed_sample(kit) -> tuple[dict[str, str], ...]:
+    """Twelve codes spread over the kit: the ones every decoder reads in `make test`."""
+    return sample_rows(kit, 12)
+
+
+@pytest.mark.parametrize("decoder", sorted(DECODERS))
+def test_three_decoders_read_the_fixed_sample_from_the_png(fixed_sample, site_pngs, decoder):
+    for row in fixed_sample:
+        assert DECODERS[decoder](site_pngs[row["code_id"]].convert("L")) == [row["url"]], row["code_id"]
+
+
+@pytest.mark.parametrize("decoder", sorted(DECODERS))
+def test_three_decoders_read_the_fixed_sample_from_the_proof_sheet_at_150_dpi(kit, fixed_sample, decoder):
+    """Each label as a phone frames it: its slot of the page (wechat_qrcode without its CNN models reads
+    one code an image)."""
+    pages: dict[int, Image.Image] = {}
+    for row in fixed_sample:
+        page = int(row["proof_page"])
+        if page not in pages:
+            pages[page] = render_pdf_page(kit.out / signkit.PROOFS_NAME, 150, page)
+        image = pages[page]
+        row_index, column = divmod(kit.rows.index(row) % signs.PER_SHEET, signs.SHEET_COLUMNS)
+        width, height = image.width / signs.SHEET_COLUMNS, image.height / signs.SHEET_ROWS
+        box = (
+            round(column * width),
+            round(row_index * height),
+            round((column + 1) * width),
+            round((row_index + 1) * height),
+        )
+        assert DECODERS[decoder](image.crop(box)) == [row["url"]], row["code_id"]
+
+
+@pytest.mark.parametrize("damage", list(damages(8, qr.QUIET_ZONE)))
+@pytest.mark.parametrize("decoder", sorted(DECODERS))
+def test_the_chosen_level_survives_the_degradation_suite(fixed_sample, site_pngs, decoder, damage):
+    """What chose level H (codes/drawing.py): every decoder reads every damaged code of the fixed sample."""
+    damaged = damages(8, qr.QUIET_ZONE)[damage]  # the site's PNGs are 8 px a module
+    for row in fixed_sample[:4]:
+        assert DECODERS[decoder](damaged(site_pngs[row["code_id"]].convert("L"))) == [row["url"]], row["code_id"]
+
+
+def test_the_payload_keeps_the_scheme_in_lower_case_bytes_and_the_rest_alphanumeric():
+    assert qr.payload_segments("https://JD.EXAMPLE.ORG/Q/BT000101") == [
+        ("https://", "byte"),
+        ("JD.EXAMPLE.ORG/Q/BT000101", "alphanumeric"),
+    ]
+    # An id first published in lower case keeps its spelling, in bytes; so does a path's.
+    assert qr.payload_segments("https://JD.EXAMPLE.ORG/Q/bt-01") == [
+        ("https://", "byte"),
+        ("JD.EXAMPLE.ORG/Q/", "alphanumeric"),
+        ("bt-01", "byte"),
+    ]
+    assert qr.payload_segments("https://JD.EXAMPLE.ORG/jd/Q/BT01") == [
+        ("https://JD.EXAMPLE.ORG/jd/Q/", "byte"),
+        ("BT01", "alphanumeric"),
+    ]
+    symbol = qr.make_symbol("https://JD.EXAMPLE.ORG/Q/BT000101")
+    assert (symbol.version, symbol.error) == (4, "H")
+    with pytest.raises(ValueError):
+        qr.payload_segments("HTTPS://JD.EXAMPLE.ORG/Q/BT000101")
+
+
+@pytest.mark.parametrize("decoder", sorted(DECODERS))
+def test_boards_decode_and_name_who_answers_for_the_project(kit, decoder):
+    """A 工程公示牌 rendered whole at 25 dpi (a photograph of the board from a few metres): the code
+    reads with every decoder, and the board holds the project's people and numbers."""
+    archive = check_export(SAMPLE, kit.out / "no-register.csv").archive
+    projects = {r.project.key: r.project for r in archive.projects}
+    boards = [row for row in kit.rows if row["panel_pdf"]]
+    for row in boards[:: len(boards) // 6][:6]:
+        pdf = kit.out / row["panel_pdf"]
+        assert DECODERS[decoder](render_pdf_page(pdf, 25)) == [row["url"]], row["project_id"]
+        if decoder != "zxing-cpp":
+            continue
+        text = re.sub(
+            r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+        )
+        p = projects[row["project_id"].casefold()]
+        for shown in (p.name, p.owner, p.contractor or "未填报", p.supervisor or "未填报", p.department, "12388"):
+            assert re.sub(r"\s+", "", shown) in text, (row["project_id"], shown)
+        assert f"编号{row['code_id']}" in text and row["short_url"] in text
+        box = re.search(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", pdf.read_bytes())
+        assert (round(float(box.group(1)) * 25.4 / 72), round(float(box.group(2)) * 25.4 / 72)) == (1200, 900)
+
+
+def test_board_svg_holds_the_sites_symbol_and_room_for_a_second_script(kit):
+    row = next(row for row in kit.rows if row["panel_svg"])
+    board = ET.parse(kit.out / row["panel_svg"]).getroot()
+    master = ET.parse(kit.out / row["master_svg"]).getroot()
+    assert board.find(f"{SVG}path").get("d") == master.find(f"{SVG}path").get("d")
+    assert (board.get("width"), board.get("height")) == ("1200.0mm", "900.0mm")
+    bands = board.find(f"{SVG}g[@id='second-script']")
+    assert len(bands) == 1 + 5, "under the name and under each of the five lines"
+
+
+def test_board_size_is_a_setting(tmp_path):
+    from generator.codes import panel
+    from generator.errors import SettingsInvalid
+    from generator.settings import load_settings
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "extra:\n  board:\n    width_mm: 1500\n    height_mm: 1000\n", encoding="utf-8"
+    )
+    assert load_settings(tmp_path).board_mm == (1500.0, 1000.0)
+    (tmp_path / "mkdocs.yml").write_text("extra:\n  board:\n    width_mm: 12\n", encoding="utf-8")
+    with pytest.raises(SettingsInvalid, match="extra.board.width_mm"):
+        load_settings(tmp_path)
+    code = signs.sign_code("BT0001", "BT-1", "工程", "", "2021-11", "https://X/Q/")
+    layout = panel.panel_layout(code, (("建设单位", "某公司"),), 1500, 1000)
+    assert (layout.width, layout.height) == (1500, 1000)
+    assert layout.symbol_side <= 1500 * 0.38 and layout.module % signs.MODULE_STEP_MM == 0
+
+
 def test_proof_sheets_label_every_code(kit):
     text = subprocess.run(
         ["pdftotext", "-f", "1", "-l", "1", str(kit.out / signkit.PROOFS_NAME), "-"],
@@ -197,7 +319,9 @@ def test_masters_are_full_sign_size(kit):
         text=True,
     ).stdout
     width_pt = float(re.search(r"Page size:\s+([\d.]+) x", info).group(1))
-    assert width_pt * 25.4 / 72 >= 647.5 - 0.01  # 37 modules of 17.5 mm
+    first = kit.rows[0]
+    side = (4 * int(first["qr_version"]) + 17 + 2 * qr.QUIET_ZONE) * float(first["module_mm"])
+    assert width_pt * 25.4 / 72 >= side - 0.01
 
 
 def test_master_pdf_scans(kit):
@@ -442,7 +566,7 @@ def test_data_is_text_in_the_svg_and_the_manifest():
         '<b>&"工程"</b>',
         "=HYPERLINK(1)",
         "2021-11",
-        "HTTPS://X/Q/BT0001",
+        "https://X/Q/BT0001",
         "x/Q/BT0001",
         1,
         "H",

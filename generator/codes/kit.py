@@ -16,7 +16,7 @@ import jinja2
 
 from generator import resources
 from generator.codes import drawing as qr
-from generator.codes import signs
+from generator.codes import panel, signs
 from generator.render.formulas import neutralise_formula  # the manifest is opened in Excel by sign makers
 from generator.model.records import Archive
 
@@ -24,6 +24,7 @@ TEMPLATES_DIR = resources.TEMPLATES_DIR / "signs"
 MANIFEST_NAME = "manifest.csv"
 PROOFS_NAME = "proof-sheets.pdf"
 MASTERS_DIR = "masters"
+PANELS_DIR = "panels"  # a 工程公示牌 per project (codes/panel.py)
 # What a sign maker's machine is likely to have; the PDF master carries its own font.
 SVG_FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
 MANIFEST_COLUMNS = (
@@ -41,6 +42,8 @@ MANIFEST_COLUMNS = (
     "proof_sheet",
     "proof_page",
     "first_release",
+    "panel_svg",  # the project's board, on the row of the code it shows
+    "panel_pdf",
 )
 
 Progress = Callable[[str], None]
@@ -57,11 +60,31 @@ class RenderedKit:
     missing_glyphs: str
 
 
-def render_kit(archive: Archive, code_base: str, only_new: bool, progress: Progress) -> RenderedKit:
-    """Every chosen code's masters (SVG, PDF), the A4 proof sheets and the manifest."""
+@dataclass(frozen=True)
+class BoardSettings:
+    """What the boards need from the site folder: their size and the commission's number."""
+
+    width_mm: float
+    height_mm: float
+    hotline: str  # extra.hotline, shown where a project has no number of its own
+
+
+def render_kit(
+    archive: Archive, code_base: str, only_new: bool, progress: Progress, board: BoardSettings
+) -> RenderedKit:
+    """Every chosen code's masters (SVG, PDF), each project's board, the A4 proof sheets and the manifest."""
     chosen = select_codes(archive, code_base, only_new)
     release_id = archive.newest.release_id
-    missing = signs.missing_glyphs([signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen])
+    boarded = {code.project_id.casefold() for code in chosen}
+    board_texts = [
+        label + value
+        for record in archive.projects
+        if record.project.key in boarded
+        for label, value in panel.panel_rows(record.project, board.hotline)
+    ]
+    missing = signs.missing_glyphs(
+        [signs.SLOGAN, signs.SHEET_NOTE, panel.TITLE] + [c.project_name + c.label for c in chosen] + board_texts
+    )
     files: dict[str, str | bytes] = {}
     layouts: dict[str, signs.MasterLayout] = {}
     progress(f"绘制 {len(chosen)} 个标牌母版（SVG、PDF）")
@@ -72,13 +95,15 @@ def render_kit(archive: Archive, code_base: str, only_new: bool, progress: Progr
         files[f"{MASTERS_DIR}/{code.code_id}.pdf"] = signs.draw_master_pdf(code, layout)
         if number % 100 == 0 or number == len(chosen):
             progress(f"已绘制 {number}/{len(chosen)}")
+    panels, boards = render_panels(archive, chosen, board, progress)
+    files.update(panels)
     sheets = 0
     if chosen:
         sheets = signs.sheet_count(len(chosen))
         progress(f"排版 A4 校样 {sheets} 页")
         heading = f"{release_id} 期" + ("新增" if only_new else "全部") + f" {len(chosen)} 个二维码"
         files[PROOFS_NAME] = signs.draw_proof_sheets(chosen, heading)
-    files[MANIFEST_NAME] = render_manifest(chosen, layouts)
+    files[MANIFEST_NAME] = render_manifest(chosen, layouts, boards)
     return RenderedKit(files, release_id, len(chosen), sheets, missing)
 
 
@@ -114,12 +139,56 @@ def render_master_svg(code: signs.SignCode, layout: signs.MasterLayout) -> str:
     )
 
 
-def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs.MasterLayout]) -> str:
+def render_panels(
+    archive: Archive, chosen: tuple[signs.SignCode, ...], board: BoardSettings, progress: Progress
+) -> tuple[dict[str, str | bytes], dict[str, str]]:
+    """A board per project of the chosen codes, showing its first chosen code (codes in id order).
+
+    Also the board of each code shown on one: code id → the boards' path without its suffix.
+    """
+    projects = {record.project.key: record.project for record in archive.projects}
+    shown: dict[str, signs.SignCode] = {}
+    for code in chosen:
+        shown.setdefault(code.project_id.casefold(), code)
+    progress(f"排版 {len(shown)} 块工程公示牌（{board.width_mm:g} × {board.height_mm:g} mm）")
+    files: dict[str, str | bytes] = {}
+    boards: dict[str, str] = {}
+    for key, code in shown.items():
+        rows = panel.panel_rows(projects[key], board.hotline)
+        layout = panel.panel_layout(code, rows, board.width_mm, board.height_mm)
+        stem = f"{PANELS_DIR}/{code.project_id}"
+        files[f"{stem}.svg"] = render_panel_svg(code, layout)
+        files[f"{stem}.pdf"] = panel.draw_panel_pdf(code, layout)
+        boards[code.code_id] = stem
+    return files, boards
+
+
+def render_panel_svg(code: signs.SignCode, layout: panel.PanelLayout) -> str:
+    return (
+        _environment()
+        .get_template("panel.svg.j2")
+        .render(
+            code=code,
+            layout=layout,
+            path_data=signs.run_path(code),
+            quiet_zone=qr.QUIET_ZONE,
+            font_family=SVG_FONT_FAMILY,
+        )
+    )
+
+
+def render_manifest(
+    chosen: tuple[signs.SignCode, ...],
+    layouts: dict[str, signs.MasterLayout],
+    boards: dict[str, str] | None = None,
+) -> str:
     """The sign maker's list, UTF-8 with a BOM so that Excel shows the Chinese names."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)
+    boards = boards or {}
     for index, code in enumerate(chosen):
+        stem = boards.get(code.code_id)
         writer.writerow(
             (
                 code.code_id,
@@ -136,6 +205,8 @@ def render_manifest(chosen: tuple[signs.SignCode, ...], layouts: dict[str, signs
                 PROOFS_NAME,
                 index // signs.PER_SHEET + 1,
                 code.first_release,
+                f"{stem}.svg" if stem else "",
+                f"{stem}.pdf" if stem else "",
             )
         )
     return "\ufeff" + out.getvalue()

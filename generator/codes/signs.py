@@ -125,7 +125,7 @@ def missing_glyphs(texts: list[str]) -> str:
     return "".join(seen)
 
 
-def _fit(text: str, size_mm: float, width_mm: float) -> float:
+def fit_size(text: str, size_mm: float, width_mm: float) -> float:
     """`size_mm`, or smaller so that `text` fits `width_mm`."""
     width = pdfmetrics.stringWidth(text, FONT_NAME, size_mm)
     return size_mm if width <= width_mm else size_mm * width_mm / width
@@ -175,11 +175,11 @@ def master_layout(code: SignCode) -> MasterLayout:
     room = side * 0.88
     name = code.project_name + (f" · {code.label}" if code.label else "")
     texts = (
-        (SLOGAN, _fit(SLOGAN, side * 0.075, room)),
-        (name, _fit(name, side * 0.045, room)),
+        (SLOGAN, fit_size(SLOGAN, side * 0.075, room)),
+        (name, fit_size(name, side * 0.045, room)),
         (
             f"编号 {code.code_id}　{code.short_url}",
-            _fit(f"编号 {code.code_id}　{code.short_url}", side * 0.038, room),
+            fit_size(f"编号 {code.code_id}　{code.short_url}", side * 0.038, room),
         ),
     )
     lines, y = [], side
@@ -197,7 +197,7 @@ def master_layout(code: SignCode) -> MasterLayout:
     )
 
 
-def _canvas(out: io.BytesIO, size: tuple[float, float], title: str, subject: str) -> Canvas:
+def new_canvas(out: io.BytesIO, size: tuple[float, float], title: str, subject: str) -> Canvas:
     # invariant: fixed creation date and document id, so the same data gives the same bytes.
     canvas = Canvas(out, pagesize=size, invariant=1, initialFontName=FONT_NAME, initialFontSize=10)
     canvas.setTitle(title)
@@ -207,7 +207,7 @@ def _canvas(out: io.BytesIO, size: tuple[float, float], title: str, subject: str
     return canvas
 
 
-def _draw_symbol(canvas: Canvas, code: SignCode, left: float, top: float, module: float) -> None:
+def draw_symbol(canvas: Canvas, code: SignCode, left: float, top: float, module: float) -> None:
     """The quiet zone in white, then every dark run; `left`, `top` in points (PDF y grows upwards)."""
     side = (code.size + 2 * qr.QUIET_ZONE) * module
     canvas.setFillColorRGB(1, 1, 1)
@@ -227,10 +227,10 @@ def _draw_symbol(canvas: Canvas, code: SignCode, left: float, top: float, module
 def draw_master_pdf(code: SignCode, layout: MasterLayout) -> bytes:
     out = io.BytesIO()
     size = (layout.width * mm, layout.height * mm)
-    canvas = _canvas(out, size, f"{code.code_id} 标牌母版", code.project_name)
+    canvas = new_canvas(out, size, f"{code.code_id} 标牌母版", code.project_name)
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(0, 0, size[0], size[1], stroke=0, fill=1)
-    _draw_symbol(canvas, code, 0, size[1], layout.module * mm)
+    draw_symbol(canvas, code, 0, size[1], layout.module * mm)
     canvas.setFillColorRGB(0, 0, 0)
     for line in layout.lines:
         canvas.setFont(FONT_NAME, line.size * mm)
@@ -259,7 +259,7 @@ def sheet_count(codes: int) -> int:
 def draw_proof_sheets(codes: tuple[SignCode, ...], heading: str) -> bytes:
     """A4 pages of PER_SHEET codes each, in the order given; page n holds codes[(n-1)*PER_SHEET:]."""
     out = io.BytesIO()
-    canvas = _canvas(out, A4, f"标牌二维码校样 · {heading}", heading)
+    canvas = new_canvas(out, A4, f"标牌二维码校样 · {heading}", heading)
     pages = sheet_count(len(codes))
     for page in range(pages):
         _draw_sheet_frame(canvas, heading, page + 1, pages)
@@ -289,7 +289,7 @@ def _draw_cell(canvas: Canvas, code: SignCode, left: float, top: float) -> None:
     centre = left + _CELL_W / 2
     symbol_top = top - 6 * mm
     module = _SYMBOL / (code.size + 2 * qr.QUIET_ZONE)
-    _draw_symbol(canvas, code, centre - _SYMBOL / 2, symbol_top, module)
+    draw_symbol(canvas, code, centre - _SYMBOL / 2, symbol_top, module)
 
     # The keep-clear outline: outside the quiet zone, so the proof still scans as the sign will.
     box = _SYMBOL + 2 * _KEEP_CLEAR

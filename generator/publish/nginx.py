@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator import resources
+from generator import resources, urls
 from generator.settings import load_settings
 
 NGINX = "/usr/sbin/nginx"
@@ -61,8 +61,18 @@ def render_server_config(root: Path | str, listen: str, server_name: str) -> str
             listen=_plain(listen),
             server_name=_plain(server_name),
             csp=content_security_policy(),
+            # Glob patterns: nginx starts before a first build has written the files.
+            policy_map=_glob_of(urls.NGINX_POLICY),
+            alias_map=_glob_of(urls.NGINX_CODE_ALIASES),
+            maps_dir=urls.NGINX_MAPS,
         )
     )
+
+
+def _glob_of(path: str) -> str:
+    """`a/b.map` → `a/b[.]map`: the same one file, as a pattern nginx's `include` may find no match for."""
+    stem, dot, suffix = path.rpartition(".")
+    return f"{stem}[{dot}]{suffix}"
 
 
 def render_standalone_config(server_conf: Path, prefix: Path) -> str:

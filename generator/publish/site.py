@@ -25,7 +25,7 @@ from generator import resources
 from generator.errors import BuildFailed
 from generator.publish.code_cache import worker_count
 from generator.publish.shared_build import build_shared
-from generator.settings import Settings
+from generator.settings import Settings, citizen_icon_uri, citizen_stylesheet
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -81,7 +81,15 @@ def mkdocs_config(settings: Settings, out_dir: Path) -> dict[str, Any]:
     config["site_dir"] = str(out_dir)
     config["site_url"] = settings.site_url
     config["theme"] = {**config.get("theme", {}), "custom_dir": str(resources.OVERRIDES_DIR)}
-    config["extra"] = {**config.get("extra", {}), "sample_data": settings.sample_data}
+    config["extra"] = {
+        **config.get("extra", {}),
+        "sample_data": settings.sample_data,
+        # Every page's meta tag carries the policy with the citizen stylesheet's hash, which the
+        # citizen pages inline from this very text (overrides/citizen.html).
+        "content_security_policy": settings.content_security_policy,
+        "citizen_stylesheet": citizen_stylesheet(),
+        "citizen_icon": citizen_icon_uri(),
+    }
     if settings.issuer and "copyright" not in config:
         # The theme prints `copyright` in every footer as HTML: the issuer goes in as text.
         config["copyright"] = html.escape(f"{settings.issuer} · {settings.site_name}")

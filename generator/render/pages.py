@@ -149,6 +149,8 @@ def render_pages(
     for bulletin in archive.bulletins:
         # Case pages, with their facet and project links, are rendered by `archive_pages`.
         emit(urls.page_source(urls.BULLETINS, bulletin.bulletin.bulletin_id), "bulletin.md.j2", BulletinPage(bulletin))
+    if site.is_sample:
+        emit(f"{urls.SAMPLE_COMPLAINT}.md", "sample_complaint.md.j2", None)
     emit(f"{urls.RELEASES}/index.md", "releases.md.j2", ReleaseIndexPage(tuple(reversed(archive.releases))))
     for release in archive.releases:
         emit(f"{urls.RELEASES}/{release.release_id}.md", "release.md.j2", ReleasePage(release))

@@ -10,6 +10,7 @@ from generator.render.archive_pages import render_archive
 from generator.render.changes import ChangeReport
 from generator.render.code_files import render_code_files
 from generator.render.environment import make_environment
+from generator.render.nginx_maps import render_nginx_maps
 from generator.render.pages import render_pages
 from generator.render.site_info import SiteInfo
 
@@ -22,7 +23,7 @@ def render_content(
     complaint_url: str,
     notices: tuple[WithdrawnPage, ...] = (),
 ) -> dict[str, str | bytes]:
-    """Pages, alias pages, feeds, downloads, charts and the withdrawal notices, by path in content/."""
+    """Pages, alias pages, feeds, downloads, charts, nginx maps and the withdrawal notices, by path in content/."""
     pages: dict[str, str | bytes] = dict(
         render_pages(archive, site_info, complaint_url, project_changes=changes.project_histories(reports))
     )
@@ -30,7 +31,11 @@ def render_content(
     pages.update(changes.render_change_pages(env, reports, site_info))
     pages.update(feeds.render_changes_feed(archive, site_info, reports))
     pages.update(quality.render_quality_pages(env, quality.quality_pages(archive, problems), site_info))
-    for rel_path, data in (*render_code_files(archive, site_info).items(), *render_archive(archive, site_info).items()):
+    for rel_path, data in (
+        *render_code_files(archive, site_info).items(),
+        *render_archive(archive, site_info).items(),
+        *render_nginx_maps(archive, site_info.content_security_policy).items(),
+    ):
         if rel_path in pages:
             raise ValueError(f"two files for {rel_path}")
         pages[rel_path] = data

@@ -16,3 +16,4 @@ class SiteInfo:
     code_base_url: str  # the permanent code URLs start with this, e.g. HTTPS://HOST/Q/
     site_url: str  # the site's own base URL, ending in /
     content_security_policy: str = ""  # for pages written outside mkdocs (mkdocs.yml `extra`)
+    hotline: str = ""  # the commission's supervision number (extra.hotline), offered where a project has none
