@@ -199,7 +199,10 @@ def _codes(run: _Run) -> None:
     # The site's SVGs now; the print PNGs are drawn in the background while mkdocs runs.
     for code_id, svg in run.drawing.svgs().items():
         run.content.add(urls.code_image(code_id), svg)
-    run.register_text = render_register(run.archive.codes, run.archive.projects, run.checked.register)
+    archive = run.archive
+    run.register_text = render_register(
+        archive.codes, archive.projects, run.checked.register, archive.window_codes, archive.windows
+    )
     run.content.add(manifest.SITE_REGISTER, public_register(run.register_text))
 
 

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from generator.errors import BuildFailed
-from generator.model.register import REGISTER_COLUMNS, Register, parse_register
+from generator.model.register import KEPT_RECORDS, REGISTER_COLUMNS, Register, parse_register
 from generator.publish import manifest, outdir
 from generator.render.formulas import neutralise_formula
 from generator.settings import Settings
@@ -32,13 +32,13 @@ def public_register(text: str) -> str:
     would run as a formula starts with `'` (the work folder's register keeps the label exactly).
     """
     label = REGISTER_COLUMNS.index("label")
+    kept = [index for index, name in enumerate(REGISTER_COLUMNS) if name not in KEPT_RECORDS]
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     for number, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
-        cells = row[: REGISTER_COLUMNS.index("project")]
-        if number and len(cells) > label:
-            cells[label] = neutralise_formula(cells[label])
-        writer.writerow(cells)
+        if number and len(row) > label:
+            row[label] = neutralise_formula(row[label])
+        writer.writerow([row[index] for index in kept if index < len(row)])
     return out.getvalue()
 
 
@@ -110,6 +110,7 @@ def refuse_register_behind_site(settings: Settings, register: Register) -> None:
         if key not in register
         or register[key].code_id != code.code_id
         or register[key].project_id.casefold() != code.project_id.casefold()
+        or register[key].window_id.casefold() != code.window_id.casefold()
     )
     if differing:
         shown = "、".join(differing[:10]) + (f" 等 {len(differing)} 个" if len(differing) > 10 else "")
