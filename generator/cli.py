@@ -195,8 +195,13 @@ def _validate(args: argparse.Namespace) -> int:
     if valid and archive is not None:
         print(
             f"校验通过：{len(archive.releases)} 期数据，最新 {archive.newest.release_id} 期 "
-            f"{len(archive.newest.projects)} 个项目、{len(archive.newest.codes)} 个二维码；"
-            f"通报 {len(archive.bulletins)} 批。警告 {warnings} 条。"
+            f"{len(archive.newest.projects)} 个项目、{len(archive.newest.codes)} 个二维码"
+            + (
+                f"，{len(archive.newest.windows)} 个服务窗口、{len(archive.newest.window_codes)} 个窗口二维码"
+                if archive.newest.windows or archive.newest.window_codes
+                else ""
+            )
+            + f"；通报 {len(archive.bulletins)} 批。警告 {warnings} 条。"
         )
         for name, encoding in archive.newest.source_files:
             print(f"  {name}：{encoding}")

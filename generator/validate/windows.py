@@ -126,6 +126,6 @@ def _count_problems(table: RawTable, row: RawRow, stat: WindowMonth) -> list[Pro
             message = f"填写了{header(key)}，也须填写{header(whole_key)}"
             found.append(row_problem(table, row, key, message))
         elif value > whole:
-            message = f"{value} 件多于{header(whole_key)} {whole} 件：应不超过 {whole}"
+            message = f"{value} 件，多于{header(whole_key)}的 {whole} 件：不能超过它"
             found.append(row_problem(table, row, key, message))
     return found
