@@ -162,11 +162,16 @@ class _Run:
         self.written = 0
 
 
+def _all_code_ids(archive: Archive) -> list[str]:
+    """Every code the site answers for: the projects' signs and the service windows' cards."""
+    return sorted([c.code_id for c in archive.codes] + [c.code_id for c in archive.window_codes])
+
+
 def _render(run: _Run) -> None:
     settings, archive = run.settings, run.archive
     # The missing codes are drawn on the other core while the pages render here.
     run.drawing = run.stack.enter_context(
-        PendingCodes([code.code_id for code in archive.codes], run.code_base, settings.code_cache)
+        PendingCodes(_all_code_ids(archive), run.code_base, settings.code_cache)
     )
     # Withdrawn pages leave what is shown; their codes stay registered, drawn and answering.
     run.shown, run.notices = withdraw(archive, settings.withdrawn)
@@ -243,9 +248,9 @@ def _print(run: _Run) -> None:
     images = run.drawing.result()
     run.drawing.prune()
     printed = OutputTree(run.settings.qr_dir)
-    for code in run.archive.codes:
-        printed.add(f"{code.code_id}.svg", images[code.code_id].svg)
-        printed.add(f"{code.code_id}.png", images[code.code_id].png)
+    for code_id in _all_code_ids(run.archive):
+        printed.add(f"{code_id}.svg", images[code_id].svg)
+        printed.add(f"{code_id}.png", images[code_id].png)
     # Before the swap: a code's images never change, and a sign maker must find every
     # published code's images the moment its page is live.
     run.written += write_tree(printed, keep=("README.md", REGISTER_NAME))[0]

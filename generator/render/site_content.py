@@ -12,6 +12,7 @@ from generator.render.code_files import render_code_files
 from generator.render.environment import make_environment
 from generator.render.pages import render_pages
 from generator.render.site_info import SiteInfo
+from generator.render.window_pages import render_window_pages
 
 
 def render_content(
@@ -26,6 +27,10 @@ def render_content(
     pages: dict[str, str | bytes] = dict(
         render_pages(archive, site_info, complaint_url, project_changes=changes.project_histories(reports))
     )
+    for rel_path, text in render_window_pages(archive, site_info, complaint_url).items():
+        if rel_path in pages:
+            raise ValueError(f"two files for {rel_path}")
+        pages[rel_path] = text
     env = make_environment()
     pages.update(changes.render_change_pages(env, reports, site_info))
     pages.update(quality.render_quality_pages(env, quality.quality_pages(archive, problems), site_info))
