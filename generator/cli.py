@@ -273,7 +273,14 @@ def _signs(args: argparse.Namespace) -> int:
     sheets = f"A4 校样 {report.sheets} 页、" if report.codes else ""
     print(
         f"已生成 {report.release_id} 期{which}标牌文件包：{report.codes} 个二维码的原大母版（SVG、PDF 各 "
-        f"{report.codes} 个）、{sheets}清单 manifest.csv；写入 {report.written} 个文件，删除旧文件 "
+        f"{report.codes} 个）、{sheets}清单 manifest.csv；"
+        + (
+            f"{report.window_codes} 个窗口二维码的台卡和贴纸（window-desk-cards.pdf、window-stickers.pdf，"
+            "清单 window-manifest.csv）；"
+            if report.window_codes
+            else ""
+        )
+        + f"写入 {report.written} 个文件，删除旧文件 "
         f"{report.removed} 个；用时 {time.perf_counter() - started:.1f} 秒；文件在 {args.out}/"
     )
     return 0

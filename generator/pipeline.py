@@ -94,6 +94,7 @@ class KitReport:
     only_new: bool
     problems: tuple[Problem, ...]
     missing_glyphs: str
+    window_codes: int = 0  # of them, service windows' codes (desk cards and stickers)
 
 
 class _Steps:
@@ -389,5 +390,13 @@ def make_kit(
     # Only what an earlier kit wrote is ever removed: anything else in the folder is someone's.
     written, removed = write_tree(tree, removable=lambda rel_path: rel_path in previous_files)
     return KitReport(
-        kit.release_id, kit.codes, kit.sheets, written, removed, only_new, checked.problems, kit.missing_glyphs
+        kit.release_id,
+        kit.codes,
+        kit.sheets,
+        written,
+        removed,
+        only_new,
+        checked.problems,
+        kit.missing_glyphs,
+        kit.window_codes,
     )

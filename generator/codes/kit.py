@@ -17,6 +17,7 @@ import jinja2
 from generator import resources
 from generator.codes import drawing as qr
 from generator.codes import signs
+from generator.codes import window_kit
 from generator.render.formulas import neutralise_formula  # the manifest is opened in Excel by sign makers
 from generator.model.records import Archive
 
@@ -55,13 +56,16 @@ class RenderedKit:
     codes: int
     sheets: int
     missing_glyphs: str
+    window_codes: int = 0  # service windows' codes: a desk card and a sticker each
 
 
 def render_kit(archive: Archive, code_base: str, only_new: bool, progress: Progress) -> RenderedKit:
     """Every chosen code's masters (SVG, PDF), the A4 proof sheets and the manifest."""
     chosen = select_codes(archive, code_base, only_new)
+    windows = window_kit.select_window_codes(archive, code_base, only_new)
     release_id = archive.newest.release_id
-    missing = signs.missing_glyphs([signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen])
+    texts = [signs.SLOGAN, signs.SHEET_NOTE] + [c.project_name + c.label for c in chosen] + window_kit.texts_of(windows)
+    missing = signs.missing_glyphs(texts)
     files: dict[str, str | bytes] = {}
     layouts: dict[str, signs.MasterLayout] = {}
     progress(f"绘制 {len(chosen)} 个标牌母版（SVG、PDF）")
@@ -79,7 +83,10 @@ def render_kit(archive: Archive, code_base: str, only_new: bool, progress: Progr
         heading = f"{release_id} 期" + ("新增" if only_new else "全部") + f" {len(chosen)} 个二维码"
         files[PROOFS_NAME] = signs.draw_proof_sheets(chosen, heading)
     files[MANIFEST_NAME] = render_manifest(chosen, layouts)
-    return RenderedKit(files, release_id, len(chosen), sheets, missing)
+    if windows:
+        progress(f"排版 {len(windows)} 个服务窗口的台卡和贴纸")
+        files.update(window_kit.render_window_kit(windows))
+    return RenderedKit(files, release_id, len(chosen), sheets, missing, len(windows))
 
 
 def select_codes(archive: Archive, code_base: str, only_new: bool) -> tuple[signs.SignCode, ...]:
