@@ -254,7 +254,7 @@ def _stats(archive: Archive, months: tuple[str, ...]) -> WindowStatsPage:
         sorted(((halls[row.label], row) for row in by_hall_rows), key=lambda pair: (pair[0].region, pair[0].name))
     )
     drawn = (
-        charts.bar_chart("windows-received-by-month", "每月收到反映（件）", tuple((m, t.received) for m, t in by_month)),
+        charts.bar_chart("windows-received-by-month", "每月收到反映（件）", tuple((m, t.received) for m, t in by_month if t.reported)),
         charts.bar_chart("windows-received-by-region", "近12个月各地区收到反映（件）", tuple((g.label, g.totals.received) for g in by_region)),
     )  # fmt: skip
     return WindowStatsPage(
