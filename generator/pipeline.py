@@ -171,9 +171,7 @@ def _all_code_ids(archive: Archive) -> list[str]:
 def _render(run: _Run) -> None:
     settings, archive = run.settings, run.archive
     # The missing codes are drawn on the other core while the pages render here.
-    run.drawing = run.stack.enter_context(
-        PendingCodes(_all_code_ids(archive), run.code_base, settings.code_cache)
-    )
+    run.drawing = run.stack.enter_context(PendingCodes(_all_code_ids(archive), run.code_base, settings.code_cache))
     # Withdrawn pages leave what is shown; their codes stay registered, drawn and answering.
     run.shown, run.notices = withdraw(archive, settings.withdrawn)
     site_info = SiteInfo(

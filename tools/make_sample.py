@@ -598,8 +598,9 @@ def write_release(
     codes: list[Code],
     bulletins: list[dict],
     rng: Random,
-    windows: list[SampleWindow] = (),  # type: ignore[assignment]
+    windows: list[SampleWindow] | None = None,
 ) -> None:
+    windows = windows or []
     folder = out / RELEASES[r][0]
     folder.mkdir(parents=True)
     write_yaml(folder / "release.yaml", release_yaml(r, projects))
@@ -642,7 +643,9 @@ def write_release(
         rows += [[w.code_id, None, w.label, w.window_id] for w in sample_windows.listed(windows, r)]
         write_xlsx(folder / "qrcodes.xlsx", "二维码", [*CODE_KEYS.values(), "窗口编号"], rows)
         # Windows as a spreadsheet; the year of figures as CSV with English keys.
-        rows = [[xlsx_value(k, w.row[k], i) for k in WINDOW_KEYS] for i, w in enumerate(sample_windows.listed(windows, r))]
+        rows = [
+            [xlsx_value(k, w.row[k], i) for k in WINDOW_KEYS] for i, w in enumerate(sample_windows.listed(windows, r))
+        ]
         write_xlsx(folder / "windows.xlsx", "服务窗口", list(WINDOW_KEYS.values()), rows)
         cells = Random(sample_windows.SEED + r)
         rows = [[csv_cell(cells, k, row[k], "i") for k in STAT_KEYS] for row in sample_windows.stat_rows(windows, r)]

@@ -130,7 +130,9 @@ def build_windows(scale: int) -> list[SampleWindow]:
                 "services": services,
                 "promise": promise,
                 "hours": HOURS[rng.randrange(len(HOURS))] if rng.random() < 0.3 else HOURS[0],
-                "address": f"{address}{hall}一楼{window_no[0]}区" if n < zone_size * 4 else f"{address}{hall}二楼{window_no[0]}区",
+                "address": f"{address}{hall}一楼{window_no[0]}区"
+                if n < zone_size * 4
+                else f"{address}{hall}二楼{window_no[0]}区",
                 "hotline": hotline if rng.random() < 0.9 else None,
                 "updated": date(2021, 10 if first == 1 else 11, 1 + rng.randrange(25)),
             }

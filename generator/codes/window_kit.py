@@ -155,9 +155,17 @@ def render_window_manifest(chosen: tuple[WindowSign, ...]) -> str:
         code = sign.code
         writer.writerow(
             (
-                code.code_id, code.project_id, neutralise_formula(sign.hall), neutralise_formula(sign.window_no),
-                neutralise_formula(sign.window_name), neutralise_formula(code.label), code.url, code.short_url,
-                page, page, code.first_release,
+                code.code_id,
+                code.project_id,
+                neutralise_formula(sign.hall),
+                neutralise_formula(sign.window_no),
+                neutralise_formula(sign.window_name),
+                neutralise_formula(code.label),
+                code.url,
+                code.short_url,
+                page,
+                page,
+                code.first_release,
             )  # fmt: skip
         )
     return "\ufeff" + out.getvalue()

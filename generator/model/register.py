@@ -80,7 +80,9 @@ def parse_register(text: str, where: str) -> tuple[Register, list[Problem]]:
             problems.append(error(where, f"二维码登记册已损坏：应为{exc.expected}", row=number))
             continue
         except (ValueError, TypeError, KeyError):
-            problems.append(error(where, "二维码登记册已损坏：project、window 列应为项目、窗口记录（JSON）", row=number))
+            problems.append(
+                error(where, "二维码登记册已损坏：project、window 列应为项目、窗口记录（JSON）", row=number)
+            )
             continue
         label = row.get("label") or ""
         codes[code_id.casefold()] = RegisteredCode(
@@ -139,7 +141,16 @@ def render_register(
 def _row(code: RegisteredCode) -> tuple[str, ...]:
     project = _record_json(code.project) if code.project else ""
     window = _record_json(code.window) if code.window else ""
-    return (code.code_id, code.project_id, code.first_release, code.last_release, code.label, project, code.window_id, window)
+    return (
+        code.code_id,
+        code.project_id,
+        code.first_release,
+        code.last_release,
+        code.label,
+        project,
+        code.window_id,
+        window,
+    )
 
 
 def _record_json(record: Project | Window) -> str:

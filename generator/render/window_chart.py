@@ -91,8 +91,15 @@ def window_chart(months: tuple[MonthFigures, ...]) -> WindowChart | None:
         resolved = month.figures.resolved if month.figures else 0
         bars.append(
             MonthBar(
-                month.month, label, center - bar_width // 2, center, month.figures is not None,
-                received, resolved, y(received), y(resolved),
+                month.month,
+                label,
+                center - bar_width // 2,
+                center,
+                month.figures is not None,
+                received,
+                resolved,
+                y(received),
+                y(resolved),
             )  # fmt: skip
         )
     return WindowChart(

@@ -141,7 +141,11 @@ def render_window_pages(archive: Archive, site: SiteInfo, complaint_url: str) ->
     for record in archive.windows:
         emit(urls.page_source(urls.WINDOWS, record.window_id), "window.md.j2", pages.page(record, None))
     for code in archive.window_codes:
-        emit(urls.page_source(urls.CODES, code.code_id), "window.md.j2", pages.page(by_key[code.window_id.casefold()], code))
+        emit(
+            urls.page_source(urls.CODES, code.code_id),
+            "window.md.j2",
+            pages.page(by_key[code.window_id.casefold()], code),
+        )
     halls = _hall_pages(archive, months)
     for page in halls:
         emit(urls.hall_source(page.hall.slug), "hall.md.j2", page)
@@ -240,7 +244,9 @@ def _grouped(
     groups: dict[str, list[WindowRecord]] = defaultdict(list)
     for record in current:
         groups[key(record)].append(record)
-    return tuple(GroupRow(label, len(groups[label]), totals(_rows_in(groups[label], months))) for label in sorted(groups))
+    return tuple(
+        GroupRow(label, len(groups[label]), totals(_rows_in(groups[label], months))) for label in sorted(groups)
+    )
 
 
 def _stats(archive: Archive, months: tuple[str, ...]) -> WindowStatsPage:

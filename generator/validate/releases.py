@@ -12,7 +12,6 @@ that already failed, so one bad cell does not cause a cascade of messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -20,7 +19,7 @@ from generator.contract import fields
 from generator.validate.lookalikes import facet_key, is_lookalike
 from generator.model.records import ProgressReport, Project, QrCode, Release, Window, WindowCode, WindowMonth
 from generator.validate.privacy import find_possible_old_id_number, find_private_number
-from generator.errors import Problem, error, expected_found, quote, warning
+from generator.errors import Problem, error, expected_found, quote
 from generator.read import RawDataRoot
 from generator.read import RawRelease
 from generator.read import RawRow

@@ -59,7 +59,10 @@ def check_windows(table: RawTable, rows: list[tuple[RawRow, Cells]], problems: l
         if earlier != row.number:
             problems.append(
                 row_problem(
-                    table, row, "window_id", f"窗口编号{quote(window.window_id)}与第 {earlier} 行重复（编号不区分大小写）"
+                    table,
+                    row,
+                    "window_id",
+                    f"窗口编号{quote(window.window_id)}与第 {earlier} 行重复（编号不区分大小写）",
                 )
             )
             continue
