@@ -29,7 +29,6 @@ from generator.validate.codes import PublishedCode
 # A window's code (format 1.1) leaves project_id and project empty and fills window_id and window;
 # registers written before windows existed have neither column, and hold project codes only.
 REGISTER_COLUMNS = ("code_id", "project_id", "first_release", "last_release", "label", "project", "window_id", "window")
-KEPT_RECORDS = ("project", "window")  # the work folder's only: the public copy leaves them out
 _PROJECT_TYPES = typing.get_type_hints(Project)
 _WINDOW_TYPES = typing.get_type_hints(Window)
 

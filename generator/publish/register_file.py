@@ -15,30 +15,33 @@ import os
 from pathlib import Path
 
 from generator.errors import BuildFailed
-from generator.model.register import KEPT_RECORDS, REGISTER_COLUMNS, Register, parse_register
+from generator.model.register import REGISTER_COLUMNS, Register, parse_register
 from generator.publish import manifest, outdir
 from generator.render.formulas import neutralise_formula
 from generator.settings import Settings
 
+PUBLIC_COLUMNS = ("code_id", "project_id", "window_id", "first_release", "last_release", "label")
 PENDING_NAME = ".portal-publishing"  # in the work folder while a swap's register is not yet written
 PREVIOUS_REGISTER = "register.previous.csv"  # in the cache folder: the register of the previous site
 
 
 def public_register(text: str) -> str:
-    """The copy a site publishes: every code and its project, without the kept project records.
+    """The copy a site publishes: every code and its project or window, without the kept records.
 
     The records stay in the work folder, so a withdrawn page's data is never published through
     them; and the copy is a CSV file a journalist may open in a spreadsheet, so a label that one
     would run as a formula starts with `'` (the work folder's register keeps the label exactly).
     """
-    label = REGISTER_COLUMNS.index("label")
-    kept = [index for index, name in enumerate(REGISTER_COLUMNS) if name not in KEPT_RECORDS]
+    # Which of a project or a window a code belongs to comes first, the label (free text) last.
+    kept = [REGISTER_COLUMNS.index(name) for name in PUBLIC_COLUMNS]
+    label = PUBLIC_COLUMNS.index("label")
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     for number, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
-        if number and len(row) > label:
-            row[label] = neutralise_formula(row[label])
-        writer.writerow([row[index] for index in kept if index < len(row)])
+        cells = [row[index] if index < len(row) else "" for index in kept]
+        if number:
+            cells[label] = neutralise_formula(cells[label])
+        writer.writerow(cells)
     return out.getvalue()
 
 

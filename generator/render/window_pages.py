@@ -38,8 +38,8 @@ def hall_slug(region: str, hall: str) -> str:
 
 @dataclass(frozen=True)
 class HallRef:
-    region: str
-    name: str
+    region: str  # as grouped: look-alike spellings folded
+    name: str  # likewise
     slug: str  # its page: windows/halls/<slug>/
 
 
@@ -76,7 +76,7 @@ class WindowRow:
 class HallPage:
     """A service hall: its windows in service with this month's figures, and those no longer in service."""
 
-    hall: HallRef
+    hall: HallRef  # the hall: its region, name and page
     month: str  # this month, YYYY-MM: the newest release's
     windows: tuple[WindowRow, ...]  # in service, by window number
     closed: tuple[WindowRecord, ...]  # no longer in service; their pages stay
@@ -86,9 +86,9 @@ class HallPage:
 
 @dataclass(frozen=True)
 class HallSummary:
-    hall: HallRef
+    hall: HallRef  # the hall
     windows: int  # in service
-    month_totals: Totals
+    month_totals: Totals  # this month's figures
 
 
 @dataclass(frozen=True)
@@ -99,12 +99,12 @@ class WindowIndexPage:
     halls: tuple[tuple[str, tuple[HallSummary, ...]], ...]  # (region, its halls)
     window_count: int  # windows in service
     code_count: int  # their codes
-    month_totals: Totals
+    month_totals: Totals  # this month's figures of every window in service
 
 
 @dataclass(frozen=True)
 class GroupRow:
-    label: str
+    label: str  # the region, department, or hall's slug
     windows: int  # windows in service in the group
     totals: Totals  # the group's last twelve months
 
@@ -114,11 +114,11 @@ class WindowStatsPage:
     """All windows' figures of the last twelve months, by month, region, hall and department, with charts."""
 
     months: tuple[str, ...]  # the twelve months, oldest first
-    by_month: tuple[tuple[str, Totals], ...]
-    by_region: tuple[GroupRow, ...]
-    by_hall: tuple[tuple[HallRef, GroupRow], ...]
-    by_department: tuple[GroupRow, ...]
-    overall: Totals
+    by_month: tuple[tuple[str, Totals], ...]  # (month, every window's figures that month)
+    by_region: tuple[GroupRow, ...]  # a row per region, by name
+    by_hall: tuple[tuple[HallRef, GroupRow], ...]  # a row per hall, by region and name
+    by_department: tuple[GroupRow, ...]  # a row per department, by name
+    overall: Totals  # every window in service, the twelve months
     charts: tuple[charts.BarChart, ...]  # drawn as files under assets/charts/
 
 
