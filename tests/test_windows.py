@@ -179,3 +179,13 @@ def test_a_closed_windows_code_keeps_its_page_when_its_release_leaves_the_data_r
     published = (tmp_path / "site" / "qr" / "register.csv").read_text(encoding="utf-8")
     row = next(r for r in csv.DictReader(io.StringIO(published)) if r["code_id"] == "MS000201")
     assert row["window_id"] == "CK-0002" and "window" not in row, "the public copy leaves the kept records out"
+
+
+def test_the_printed_change_report_names_the_window_codes_to_print():
+    archive = check_export(SMALL, Path("/nonexistent/register.csv")).archive
+    report = changes.change_reports(archive)[-1]
+    text = changes.render_report_text(report, "HTTPS://JD.EXAMPLE.ORG/Q/", Path("/work/qr"), Path("/srv/site"))
+    assert "首次发布的窗口二维码 1 个——请印制窗口台卡和贴纸" in text
+    assert "▣ MS000301 → CK-0003 政务服务中心 B01 税费综合服务窗口  HTTPS://JD.EXAMPLE.ORG/Q/MS000301" in text
+    assert "不再提供服务的窗口 1 个" in text and "CK-0002" in text
+    assert "~ CK-0001 2021-10：收到反映 4 → 5" in text
