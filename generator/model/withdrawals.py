@@ -42,7 +42,8 @@ def withdraw(archive: Archive, withdrawn: tuple[Withdrawal, ...]) -> tuple[Archi
     if not withdrawn:
         return archive, ()
     projects = {r.project.key: r for r in archive.projects}
-    codes = {c.code_id.casefold(): c.code_id for c in (*archive.codes, *archive.window_codes)}
+    code_ids = [c.code_id for c in archive.codes] + [c.code_id for c in archive.window_codes]
+    codes = {code_id.casefold(): code_id for code_id in code_ids}
     windows = {r.window.key: r for r in archive.windows}
     bulletins = {r.bulletin.key: r for r in archive.bulletins}
     cases = {c.case_id.casefold(): c.case_id for r in archive.bulletins for v in _versions(r) for c in v.bulletin.cases}
