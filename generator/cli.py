@@ -239,7 +239,14 @@ def _build(args: argparse.Namespace) -> int:
     print()
     print(
         f"已发布 {archive.newest.release_id} 期：{sum(r.is_current for r in archive.projects)} 个项目、"
-        f"{sum(c.is_current for c in archive.codes)} 个二维码、{len(archive.bulletins)} 批通报，"
+        f"{sum(c.is_current for c in archive.codes)} 个二维码、"
+        + (
+            f"{sum(w.is_current for w in archive.windows)} 个服务窗口（"
+            f"{sum(c.is_current for c in archive.window_codes)} 个窗口二维码）、"
+            if archive.windows
+            else ""
+        )
+        + f"{len(archive.bulletins)} 批通报，"
         f"共 {report.pages} 个页面、{report.files} 个文件（清单 SHA256SUMS）；"
         f"用时 {time.perf_counter() - started:.1f} 秒；网站在 {out}/（本期更新：{out}/changes/）"
     )
