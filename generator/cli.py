@@ -195,8 +195,13 @@ def _validate(args: argparse.Namespace) -> int:
     if valid and archive is not None:
         print(
             f"校验通过：{len(archive.releases)} 期数据，最新 {archive.newest.release_id} 期 "
-            f"{len(archive.newest.projects)} 个项目、{len(archive.newest.codes)} 个二维码；"
-            f"通报 {len(archive.bulletins)} 批。警告 {warnings} 条。"
+            f"{len(archive.newest.projects)} 个项目、{len(archive.newest.codes)} 个二维码"
+            + (
+                f"，{len(archive.newest.windows)} 个服务窗口、{len(archive.newest.window_codes)} 个窗口二维码"
+                if archive.newest.windows or archive.newest.window_codes
+                else ""
+            )
+            + f"；通报 {len(archive.bulletins)} 批。警告 {warnings} 条。"
         )
         for name, encoding in archive.newest.source_files:
             print(f"  {name}：{encoding}")
@@ -234,7 +239,14 @@ def _build(args: argparse.Namespace) -> int:
     print()
     print(
         f"已发布 {archive.newest.release_id} 期：{sum(r.is_current for r in archive.projects)} 个项目、"
-        f"{sum(c.is_current for c in archive.codes)} 个二维码、{len(archive.bulletins)} 批通报，"
+        f"{sum(c.is_current for c in archive.codes)} 个二维码、"
+        + (
+            f"{sum(w.is_current for w in archive.windows)} 个服务窗口（"
+            f"{sum(c.is_current for c in archive.window_codes)} 个窗口二维码）、"
+            if archive.windows
+            else ""
+        )
+        + f"{len(archive.bulletins)} 批通报，"
         f"共 {report.pages} 个页面、{report.files} 个文件（清单 SHA256SUMS）；"
         f"用时 {time.perf_counter() - started:.1f} 秒；网站在 {out}/（本期更新：{out}/changes/）"
     )
@@ -268,7 +280,14 @@ def _signs(args: argparse.Namespace) -> int:
     sheets = f"A4 校样 {report.sheets} 页、" if report.codes else ""
     print(
         f"已生成 {report.release_id} 期{which}标牌文件包：{report.codes} 个二维码的原大母版（SVG、PDF 各 "
-        f"{report.codes} 个）、{sheets}清单 manifest.csv；写入 {report.written} 个文件，删除旧文件 "
+        f"{report.codes} 个）、{sheets}清单 manifest.csv；"
+        + (
+            f"{report.window_codes} 个窗口二维码的台卡和贴纸（window-desk-cards.pdf、window-stickers.pdf，"
+            "清单 window-manifest.csv）；"
+            if report.window_codes
+            else ""
+        )
+        + f"写入 {report.written} 个文件，删除旧文件 "
         f"{report.removed} 个；用时 {time.perf_counter() - started:.1f} 秒；文件在 {args.out}/"
     )
     return 0

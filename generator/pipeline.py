@@ -93,6 +93,7 @@ class KitReport:
     only_new: bool
     problems: tuple[Problem, ...]
     missing_glyphs: str
+    window_codes: int = 0  # of them, service windows' codes (desk cards and stickers)
 
 
 class _Steps:
@@ -160,12 +161,15 @@ class _Run:
         self.written = 0
 
 
+def _all_code_ids(archive: Archive) -> list[str]:
+    """Every code the site answers for: the projects' signs and the service windows' cards."""
+    return sorted([c.code_id for c in archive.codes] + [c.code_id for c in archive.window_codes])
+
+
 def _render(run: _Run) -> None:
     settings, archive = run.settings, run.archive
     # The missing codes are drawn on the other core while the pages render here.
-    run.drawing = run.stack.enter_context(
-        PendingCodes([code.code_id for code in archive.codes], run.code_base, settings.code_cache)
-    )
+    run.drawing = run.stack.enter_context(PendingCodes(_all_code_ids(archive), run.code_base, settings.code_cache))
     # Withdrawn pages leave what is shown; their codes stay registered, drawn and answering.
     run.shown, run.notices = withdraw(archive, settings.withdrawn)
     site_info = SiteInfo(
@@ -203,7 +207,10 @@ def _codes(run: _Run) -> None:
     # The site's SVGs now; the print PNGs are drawn in the background while mkdocs runs.
     for code_id, svg in run.drawing.svgs().items():
         run.content.add(urls.code_image(code_id), svg)
-    run.register_text = render_register(run.archive.codes, run.archive.projects, run.checked.register)
+    archive = run.archive
+    run.register_text = render_register(
+        archive.codes, archive.projects, run.checked.register, archive.window_codes, archive.windows
+    )
     run.content.add(manifest.SITE_REGISTER, public_register(run.register_text))
 
 
@@ -236,9 +243,9 @@ def _print(run: _Run) -> None:
     images = run.drawing.result()
     run.drawing.prune()
     printed = OutputTree(run.settings.qr_dir)
-    for code in run.archive.codes:
-        printed.add(f"{code.code_id}.svg", images[code.code_id].svg)
-        printed.add(f"{code.code_id}.png", images[code.code_id].png)
+    for code_id in _all_code_ids(run.archive):
+        printed.add(f"{code_id}.svg", images[code_id].svg)
+        printed.add(f"{code_id}.png", images[code_id].png)
     # Before the swap: a code's images never change, and a sign maker must find every
     # published code's images the moment its page is live.
     run.written += write_tree(printed, keep=("README.md", REGISTER_NAME))[0]
@@ -377,5 +384,13 @@ def make_kit(
     # Only what an earlier kit wrote is ever removed: anything else in the folder is someone's.
     written, removed = write_tree(tree, removable=lambda rel_path: rel_path in previous_files)
     return KitReport(
-        kit.release_id, kit.codes, kit.sheets, written, removed, only_new, checked.problems, kit.missing_glyphs
+        kit.release_id,
+        kit.codes,
+        kit.sheets,
+        written,
+        removed,
+        only_new,
+        checked.problems,
+        kit.missing_glyphs,
+        kit.window_codes,
     )

@@ -17,6 +17,9 @@ from generator.contract import fields
 PROJECTS = "p"  # p/<project id>/
 CODES = "Q"  # Q/<code id>/: the path printed on the signs, upper case for QR alphanumeric mode
 CODE_ALIASES = "q"  # q/<code id in lower case>/: a typed code, sent on to its page
+WINDOWS = "w"  # w/<window id>/: a service window's page (its codes' pages are under Q/)
+WINDOW_INDEX = "windows"  # windows/: the halls, windows/stats/, windows/halls/<hall slug>/
+HALLS = f"{WINDOW_INDEX}/halls"
 BULLETINS = "bulletins"
 CASES = "cases"
 RELEASES = "releases"
@@ -61,6 +64,13 @@ def page_source(folder: str, record_id: str) -> str:
 def page_url(site_url: str, folder: str, record_id: str) -> str:
     """The page of an id on the site: `https://host/cases/NMG-2021-11-15-01/`."""
     return f"{site_url}{folder}/{id_path(record_id)}/"
+
+
+def hall_source(slug: str) -> str:
+    """A service hall's page in content/: its slug is hex digits made from its region and name."""
+    if not slug.isalnum() or not slug.isascii():
+        raise ValueError(f"not a hall slug: {slug!r}")
+    return f"{HALLS}/{slug}.md"
 
 
 def code_page_html(code_id: str) -> str:

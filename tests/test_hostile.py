@@ -22,7 +22,7 @@ import yaml
 
 from generator.settings import load_settings
 from generator import pipeline
-from generator.contract.schema import PROGRESS, PROJECTS, QRCODES
+from generator.contract.schema import PROGRESS, PROJECTS, QRCODES, WINDOWS
 
 from .conftest import CHROMIUM_ARGS, REPO, TESTS
 from .site_scan import scan_site
@@ -79,6 +79,13 @@ def test_every_text_field_of_the_export_carries_a_payload():
     for column in PROJECTS.columns:
         if column.is_text:
             assert all(carries(row[column.header]) for row in rows), column.header
+    with (folder / "windows.csv").open(encoding="utf-8", newline="") as handle:
+        windows = list(csv.DictReader(handle))
+    assert len(windows) == len(PAYLOADS)
+    for column in WINDOWS.columns:
+        if column.is_text:  # a window's name is cut at its limit of 60 characters
+            cut = {p[:60] for p in payloads}
+            assert all(carries(row[column.header]) or row[column.header] in cut for row in windows), column.header
     for name, spec in (("qrcodes.xlsx", QRCODES), ("progress.xlsx", PROGRESS)):
         sheet = openpyxl.load_workbook(folder / name).worksheets[0]
         header = [c.value for c in sheet[1]]
@@ -168,6 +175,11 @@ def test_each_payload_shows_as_written_on_every_page_of_its_project_and_bulletin
     for page in (project, bulletin, case):
         assert visible(LONG_WORD) in page
     assert payload in visible(pages["releases/2021-11/index.html"].text)
+    # A service window: hall and number (glance and table), department twice, region, promise,
+    # hours, address, and its code's label on the code's page.
+    window = visible(pages[f"w/HOSW-{index:02d}/index.html"].text)
+    assert window.count(payload) >= 8
+    assert payload in visible(pages[f"Q/HOS{index:02d}W/index.html"].text)
 
 
 def test_ids_named_like_the_sites_own_files_have_their_pages(hostile_site):

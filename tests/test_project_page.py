@@ -264,8 +264,9 @@ def test_every_code_has_an_alias_and_is_in_the_lookup_list(sample_build):
 
     site_dir = sample_build.site_dir
     listed = json.loads((site_dir / "assets" / "codes.json").read_text(encoding="utf-8"))["codes"]
-    assert listed == sorted(c.code_id for c in sample_build.archive.codes)
-    for code in sample_build.archive.codes:
+    archive = sample_build.archive
+    assert listed == sorted([c.code_id for c in archive.codes] + [c.code_id for c in archive.window_codes])
+    for code in (*archive.codes, *archive.window_codes):
         alias = (site_dir / alias_path(code.code_id)).read_text(encoding="utf-8")
         assert f'content="0; url=../../Q/{code.code_id}/"' in alias
         assert f'<a href="../../Q/{code.code_id}/">' in alias
@@ -350,7 +351,10 @@ def test_project_page_links_complaint_map_and_phones(sample_build):
     p, code = record.project, record.codes[0]
     html = (site_dir / "Q" / code.code_id / "index.html").read_text(encoding="utf-8")
     # The sample's complaint entry is a page of the site itself, saying it is a sample.
-    assert f'href="https://jd.example.org/sample-complaint/?project={p.project_id}&amp;code={code.code_id}"' in html
+    assert (
+        f'href="https://jd.example.org/sample-complaint/?project={p.project_id}&amp;window=&amp;code={code.code_id}"'
+        in html
+    )
     complaint = (site_dir / "sample-complaint" / "index.html").read_text(encoding="utf-8")
     assert "这是示例站点" in complaint
     assert 'href="tel:12388"' in html

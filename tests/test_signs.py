@@ -21,6 +21,7 @@ from generator.publish import outdir
 from generator import cli
 from generator.codes import kit as signkit
 from generator.codes import signs
+from generator.codes import window_kit
 from generator.codes import drawing as qr
 from generator import pipeline
 from generator.pipeline import check_export
@@ -120,6 +121,9 @@ def test_kit_holds_every_current_code_with_its_files(kit):
         assert (row["qr_version"], row["error_level"]) == ("4", "H")
         wanted |= {row["master_svg"], row["master_pdf"]}
         wanted |= {row["panel_svg"], row["panel_pdf"]} - {""}
+    # The service windows' codes: a desk card and a sticker each, in two PDFs, and their list.
+    wanted |= {window_kit.DESK_CARDS_NAME, window_kit.STICKERS_NAME, window_kit.WINDOW_MANIFEST_NAME}
+    assert kit.report.window_codes == 1110
     assert files == wanted
     # One board per project of the release, on the row of its first code.
     boards = [row for row in kit.rows if row["panel_pdf"]]

@@ -70,3 +70,21 @@ def test_ids_respelled_in_another_case_keep_their_first_urls(tmp_path):
     assert (site / "bulletins" / "BT-2021-10-08" / "index.html").is_file()
     assert (site / "cases" / "BT-2021-10-08-01" / "index.html").is_file()
     assert not (site / "cases" / "bt-2021-10-08-01").exists()
+
+
+def test_a_withdrawn_window_leaves_every_output_but_its_urls_and_its_codes_answer(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(
+        "extra:\n  withdrawn:\n    - {path: w/ck-0001/, date: 2021-12-02, reason: 含有不应公开的信息}\n",
+        encoding="utf-8",
+    )
+    assert _build(SMALL, tmp_path) == 0
+    site = tmp_path / "site"
+    for page in ("w/CK-0001", "Q/MS000101"):
+        assert "此页面已撤下" in _text(site / page / "index.html"), page
+    for path in site.rglob("*"):
+        rel_path = path.relative_to(site).as_posix()
+        if not path.is_file() or rel_path.startswith(("w/CK-0001/", "Q/MS000101/", "pagefind", "sitemap", "SHA256")):
+            continue
+        assert "钢铁大街68号".encode() not in path.read_bytes(), rel_path  # CK-0001's address only
+    assert "MS000101" in (site / "qr" / "register.csv").read_text(encoding="utf-8")
+    assert cli.main(["verify", str(site)]) == 0

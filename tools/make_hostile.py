@@ -2,7 +2,8 @@
 
 Each payload class below (markup, script, link schemes, template syntax, the syntax of
 Markdown extensions, Unicode tricks, very long words) fills every text field of one
-project, its code and progress report, and one bulletin with its case; the release's
+project, its code and progress report, one service window with its code, and one bulletin
+with its case; the release's
 notes and issuer carry them all. The export is valid: the portal must publish it, and
 publish every payload as the literal text it is. Private numbers and broken files are
 refused instead, so they live in tests/invalid/.
@@ -101,6 +102,38 @@ def code_id(index: int) -> str:
     return f"HOS{index:02d}A"
 
 
+def window_id(index: int) -> str:
+    return f"HOSW-{index:02d}"
+
+
+def window_code_id(index: int) -> str:
+    return f"HOS{index:02d}W"
+
+
+WINDOW_HEADER = ["窗口编号", "办事大厅", "窗口名称", "窗口号", "所属地区", "进驻部门", "办理事项", "服务承诺", "办公时间", "地址", "监督电话", "更新日期"]  # fmt: skip
+
+
+def write_windows(folder: Path, names: list[str]) -> None:
+    """A service window per payload (format 1.1): every text field of it, its code's label, a month of figures."""
+    with (folder / "windows.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(WINDOW_HEADER)
+        for index, name in enumerate(names, start=1):
+            text = PAYLOADS[name]
+            hotline = "0472-6123457" if index == 1 else ""
+            # A window's name holds 60 characters at most: the long payloads are cut there.
+            writer.writerow(
+                [window_id(index), text, text[:60], text, text, text, text, text, text, text, hotline, "2021-11-15"]
+            )
+    with (folder / "window_stats.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(
+            ["window_id", "month", "received", "resolved", "resolved_on_time", "median_hours", "evaluated", "satisfied"]
+        )
+        for index, _ in enumerate(names, start=1):
+            writer.writerow([window_id(index), "2021-11", index, index - 1, index - 1, "2.5", index - 1, 0])
+
+
 def bulletin_id(index: int) -> str:
     return f"HOS-B-{index:02d}"
 
@@ -154,10 +187,12 @@ def write_data_root(out_dir: Path) -> None:
     write_xlsx(
         folder / "qrcodes.xlsx",
         "二维码",
-        ["二维码编号", "项目编号", "标识位置"],
-        [[code_id(i), project_id(i), PAYLOADS[n]] for i, n in enumerate(names, start=1)]
-        + [[code, RESERVED_PROJECT, PAYLOADS["formula"]] for code in RESERVED_CODES],
+        ["二维码编号", "项目编号", "标识位置", "窗口编号"],
+        [[code_id(i), project_id(i), PAYLOADS[n], None] for i, n in enumerate(names, start=1)]
+        + [[code, RESERVED_PROJECT, PAYLOADS["formula"], None] for code in RESERVED_CODES]
+        + [[window_code_id(i), None, PAYLOADS[n], window_id(i)] for i, n in enumerate(names, start=1)],
     )
+    write_windows(folder, names)
     write_xlsx(
         folder / "progress.xlsx",
         "进度",

@@ -5,7 +5,9 @@
 The data are fictional (persons are written 李某华, companies are invented) but shaped like
 Baotou's: its districts and banners, its kinds of major projects, amounts in 万元. At scale 1
 the newest release (2021-11) lists 714 projects and 766 codes, and the bulletin archive holds
-215 bulletins with 385 cases; --scale N multiplies every count. The files use the variations
+215 bulletins with 385 cases; from 2021-10 on (format 1.1) it also lists Baotou's service windows, 1,110
+with 1,110 codes and a year of monthly figures each in 2021-11 (tools/sample_windows.py); --scale N
+multiplies every count. The files use the variations
 that docs/export-format.md allows (UTF-8 with BOM, GB18030, xlsx; Chinese and English
 headers; several spellings of dates, percents and amounts), so a reader is exercised on them.
 Same arguments, same bytes: one seeded random.Random, no clock.
@@ -27,6 +29,9 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 import yaml
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
+
+import sample_windows
+from sample_windows import STAT_KEYS, WINDOW_KEYS, SampleWindow
 
 SEED = 20211115
 RELEASES = (("2021-09", date(2021, 10, 8)), ("2021-10", date(2021, 11, 5)), ("2021-11", date(2021, 12, 6)))
@@ -587,8 +592,15 @@ def release_yaml(r: int, projects: list[Project]) -> dict:
 
 
 def write_release(
-    out: Path, r: int, projects: list[Project], codes: list[Code], bulletins: list[dict], rng: Random
+    out: Path,
+    r: int,
+    projects: list[Project],
+    codes: list[Code],
+    bulletins: list[dict],
+    rng: Random,
+    windows: list[SampleWindow] | None = None,
 ) -> None:
+    windows = windows or []
     folder = out / RELEASES[r][0]
     folder.mkdir(parents=True)
     write_yaml(folder / "release.yaml", release_yaml(r, projects))
@@ -605,9 +617,17 @@ def write_release(
         header = [PROJECT_KEYS[k].replace("（", "(").replace("）", ")") for k in keys]
         rows = [[csv_cell(rng, k, rec[k], "sssscid", odd=i in (7, 8)) for k in keys] for i, rec in enumerate(records)]
         write_csv(folder / "projects.csv", "gb18030", header, rows, blank_tail=True)
-        rows = [[c.code_id, c.project.project_id.lower() if i % 97 == 5 else c.project.project_id, c.label]
+        rows = [[c.code_id, c.project.project_id.lower() if i % 97 == 5 else c.project.project_id, c.label, ""]
                 for i, c in enumerate(listed_codes)]  # fmt: skip
-        write_csv(folder / "qrcodes.csv", "gb18030", list(CODE_KEYS), rows)
+        rows += [[w.code_id, "", w.label, w.window_id] for w in sample_windows.listed(windows, r)]
+        write_csv(folder / "qrcodes.csv", "gb18030", [*CODE_KEYS, "window_id"], rows)
+        # Format 1.1's files: CSV with Chinese headers, half-width brackets in the figures' file.
+        cells = Random(sample_windows.SEED + r)  # its own: the project files stay as they were
+        rows = [[csv_cell(cells, k, w.row[k], "iiis") for k in WINDOW_KEYS] for w in sample_windows.listed(windows, r)]
+        write_csv(folder / "windows.csv", "utf-8-sig", list(WINDOW_KEYS.values()), rows)
+        header = [h.replace("（", "(").replace("）", ")") for h in STAT_KEYS.values()]
+        rows = [[csv_cell(cells, k, row[k], "i") for k in STAT_KEYS] for row in sample_windows.stat_rows(windows, r)]
+        write_csv(folder / "window_stats.csv", "gb18030", header, rows)
         rows = [[csv_cell(rng, k, rep[k], "sssi") for k in PROGRESS_KEYS] for rep in progress_reports(projects, r)]
         write_csv(folder / "progress.csv", "gb18030", list(PROGRESS_KEYS.values()), rows)
     else:  # xlsx with date cells and percent-formatted fractions
@@ -619,8 +639,17 @@ def write_release(
             rows,
             list(PROJECT_KEYS).index("progress"),
         )
-        rows = [[c.code_id, c.project.project_id, c.label or None] for c in listed_codes]
-        write_xlsx(folder / "qrcodes.xlsx", "二维码", list(CODE_KEYS.values()), rows)
+        rows = [[c.code_id, c.project.project_id, c.label or None, None] for c in listed_codes]
+        rows += [[w.code_id, None, w.label, w.window_id] for w in sample_windows.listed(windows, r)]
+        write_xlsx(folder / "qrcodes.xlsx", "二维码", [*CODE_KEYS.values(), "窗口编号"], rows)
+        # Windows as a spreadsheet; the year of figures as CSV with English keys.
+        rows = [
+            [xlsx_value(k, w.row[k], i) for k in WINDOW_KEYS] for i, w in enumerate(sample_windows.listed(windows, r))
+        ]
+        write_xlsx(folder / "windows.xlsx", "服务窗口", list(WINDOW_KEYS.values()), rows)
+        cells = Random(sample_windows.SEED + r)
+        rows = [[csv_cell(cells, k, row[k], "i") for k in STAT_KEYS] for row in sample_windows.stat_rows(windows, r)]
+        write_csv(folder / "window_stats.csv", "utf-8", list(STAT_KEYS), rows)
         rows = [
             [xlsx_value(k, rep[k], i) for k in PROGRESS_KEYS] for i, rep in enumerate(progress_reports(projects, r))
         ]
@@ -639,10 +668,11 @@ def make_data_root(out_dir: Path, scale: int = 1) -> None:
     projects = build_projects(rng, scale)
     codes = build_codes(rng, projects)
     bulletins = build_bulletins(rng, scale, projects)
+    windows = sample_windows.build_windows(scale)
     out_dir = Path(out_dir)
     for r, (month, _) in enumerate(RELEASES):
         shutil.rmtree(out_dir / month, ignore_errors=True)
-        write_release(out_dir, r, projects, codes, bulletins[r], rng)
+        write_release(out_dir, r, projects, codes, bulletins[r], rng, windows)
     # Whether a site is sample data is a setting of its site folder (mkdocs.yml extra.sample_data).
 
 

@@ -16,7 +16,7 @@ import jinja2
 
 from generator import resources
 from generator.codes import drawing as qr
-from generator.codes import panel, signs
+from generator.codes import panel, signs, window_kit
 from generator.render.formulas import neutralise_formula  # the manifest is opened in Excel by sign makers
 from generator.model.records import Archive
 
@@ -58,6 +58,7 @@ class RenderedKit:
     codes: int
     sheets: int
     missing_glyphs: str
+    window_codes: int = 0  # service windows' codes: a desk card and a sticker each
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def render_kit(
 ) -> RenderedKit:
     """Every chosen code's masters (SVG, PDF), each project's board, the A4 proof sheets and the manifest."""
     chosen = select_codes(archive, code_base, only_new)
+    windows = window_kit.select_window_codes(archive, code_base, only_new)
     release_id = archive.newest.release_id
     boarded = {code.project_id.casefold() for code in chosen}
     board_texts = [
@@ -83,7 +85,10 @@ def render_kit(
         for label, value in panel.panel_rows(record.project, board.hotline)
     ]
     missing = signs.missing_glyphs(
-        [signs.SLOGAN, signs.SHEET_NOTE, panel.TITLE] + [c.project_name + c.label for c in chosen] + board_texts
+        [signs.SLOGAN, signs.SHEET_NOTE, panel.TITLE]
+        + [c.project_name + c.label for c in chosen]
+        + board_texts
+        + window_kit.texts_of(windows)
     )
     files: dict[str, str | bytes] = {}
     layouts: dict[str, signs.MasterLayout] = {}
@@ -104,7 +109,10 @@ def render_kit(
         heading = f"{release_id} 期" + ("新增" if only_new else "全部") + f" {len(chosen)} 个二维码"
         files[PROOFS_NAME] = signs.draw_proof_sheets(chosen, heading)
     files[MANIFEST_NAME] = render_manifest(chosen, layouts, boards)
-    return RenderedKit(files, release_id, len(chosen), sheets, missing)
+    if windows:
+        progress(f"排版 {len(windows)} 个服务窗口的台卡和贴纸")
+        files.update(window_kit.render_window_kit(windows))
+    return RenderedKit(files, release_id, len(chosen), sheets, missing, len(windows))
 
 
 def select_codes(archive: Archive, code_base: str, only_new: bool) -> tuple[signs.SignCode, ...]:

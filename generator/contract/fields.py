@@ -161,6 +161,26 @@ def parse_decimal(value: object, minimum: Decimal | None = Decimal(0)) -> Decima
     return number
 
 
+_PLAIN_INTEGER = re.compile(r"\d+")
+_GROUPED_INTEGER = re.compile(r"\d{1,3}(,\d{3})+")
+
+
+def parse_integer(value: object) -> int:
+    """A whole number ≥ 0: `12`, `１２`, `1,234`, or a spreadsheet's number cell without a fraction."""
+    if isinstance(value, bool) or isinstance(value, SheetPercent):
+        raise FieldError("不小于 0 的整数", clean_text(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        if value < 0:
+            raise FieldError("不小于 0 的整数", clean_text(value))
+        return value
+    text = _halfwidth(clean_text(value))
+    if not (_PLAIN_INTEGER.fullmatch(text) or _GROUPED_INTEGER.fullmatch(text)):
+        raise FieldError("不小于 0 的整数，如 12 或 1,234", clean_text(value))
+    return int(text.replace(",", ""))
+
+
 def parse_bounded_decimal(value: object, low: Decimal, high: Decimal, what: str) -> Decimal:
     number = parse_decimal(value, minimum=None)
     if not low <= number <= high:

@@ -37,9 +37,10 @@ def _latitude(value: object) -> Decimal:
 
 @dataclass(frozen=True)
 class TableSpec:
-    name: str  # file stem: projects, qrcodes, progress
+    name: str  # file stem: projects, qrcodes, progress, windows, window_stats
     required: bool
     columns: tuple[Column, ...]
+    one_of: tuple[str, ...] = ()  # the file must have at least one of these columns
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -98,9 +99,13 @@ QRCODES = TableSpec(
     True,
     (
         Column("code_id", "二维码编号", fields.parse_id, required=True),
-        Column("project_id", "项目编号", fields.parse_id, required=True),
+        # Exactly one of the two in each row (format 1 files have no window_id column): checked
+        # by validation, which can say which of the two a row lacks.
+        Column("project_id", "项目编号", fields.parse_id),
+        Column("window_id", "窗口编号", fields.parse_id),
         Column("label", "标识位置", _text(200), is_text=True),
     ),
+    one_of=("project_id", "window_id"),
 )
 
 PROGRESS = TableSpec(
@@ -115,4 +120,39 @@ PROGRESS = TableSpec(
     ),
 )
 
-TABLES = (PROJECTS, QRCODES, PROGRESS)
+# Format 1.1: the service windows of 码上监督马上办 and how the reports at each were handled.
+WINDOWS = TableSpec(
+    "windows",
+    False,
+    (
+        Column("window_id", "窗口编号", fields.parse_id, required=True),
+        Column("hall", "办事大厅", _text(), required=True, is_text=True),
+        Column("name", "窗口名称", _text(60), required=True, is_text=True),
+        Column("window_no", "窗口号", _text(), is_text=True),
+        Column("region", "所属地区", _text(), required=True, is_text=True),
+        Column("department", "进驻部门", _text(), required=True, is_text=True),
+        Column("services", "办理事项", _text(), is_text=True),
+        Column("promise", "服务承诺", _text(), is_text=True),
+        Column("hours", "办公时间", _text(), is_text=True),
+        Column("address", "地址", _text(), is_text=True),
+        Column("hotline", "监督电话", fields.parse_phone),
+        Column("updated", "更新日期", fields.parse_date, required=True),
+    ),
+)
+
+WINDOW_STATS = TableSpec(
+    "window_stats",
+    False,
+    (
+        Column("window_id", "窗口编号", fields.parse_id, required=True),
+        Column("month", "统计月份", fields.parse_month, required=True),
+        Column("received", "收到反映（件）", fields.parse_integer, required=True),
+        Column("resolved", "已办结（件）", fields.parse_integer, required=True),
+        Column("resolved_on_time", "按时办结（件）", fields.parse_integer),
+        Column("median_hours", "办结用时中位数（小时）", fields.parse_decimal),
+        Column("evaluated", "参与评价（件）", fields.parse_integer),
+        Column("satisfied", "满意（件）", fields.parse_integer),
+    ),
+)
+
+TABLES = (PROJECTS, QRCODES, PROGRESS, WINDOWS, WINDOW_STATS)

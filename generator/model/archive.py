@@ -24,6 +24,7 @@ from generator.model.records import (
 )
 from generator.errors import BuildFailed
 from generator.model.register import RegisteredCode
+from generator.model.window_archive import window_records
 
 
 def build_archive(
@@ -37,12 +38,15 @@ def build_archive(
     codes_by_project: dict[str, list[CodeRecord]] = defaultdict(list)
     for code in codes:
         codes_by_project[code.project_id.casefold()].append(code)
+    windows, window_codes = window_records(releases, register)
     return Archive(
         releases=releases,
         projects=_project_records(releases, newest, codes_by_project, register),
         codes=codes,
         bulletins=_bulletin_records(releases),
         is_sample=is_sample,
+        windows=windows,
+        window_codes=window_codes,
     )
 
 
@@ -55,6 +59,8 @@ def _first_spellings(releases: tuple[Release, ...], register: Mapping[str, Regis
     """
     spelling: dict[tuple[str, str], str] = {}
     for known in register.values():
+        if known.window_id:
+            continue  # a window's code: spelled by `window_records`
         spelling[("code", known.code_id.casefold())] = known.code_id
         spelling.setdefault(("project", known.project_id.casefold()), known.project_id)
 
@@ -163,6 +169,8 @@ def _code_records(
     latest: dict[str, tuple[QrCode, str]] = {}
     first: dict[str, str] = {}
     for key, known in register.items():
+        if known.window_id:
+            continue  # a window's code: a record of `window_records`
         # Listed by no release of the data root: rebuilt from the register alone.
         latest[key] = (QrCode(known.code_id, known.project_id, known.label), known.last_release or known.first_release)
         first[key] = known.first_release
@@ -205,6 +213,8 @@ def check_codes_have_projects(archive: Archive) -> None:
     """Every code needs its project's record for its page; an old register may not have kept it."""
     projects = {record.project.key for record in archive.projects}
     orphans = sorted(code.code_id for code in archive.codes if code.project_id.casefold() not in projects)
+    windows = {record.window.key for record in archive.windows}
+    orphans += sorted(code.code_id for code in archive.window_codes if code.window_id.casefold() not in windows)
     if orphans:
         raise BuildFailed(
             f"二维码 {'、'.join(orphans)} 已发布，但数据目录中已没有它们的项目，登记册（旧格式）也没有保存项目记录："

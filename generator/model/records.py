@@ -59,6 +59,55 @@ class ProgressReport:
 
 
 @dataclass(frozen=True)
+class Window:
+    """A service window of a government service hall (码上监督马上办, format 1.1)."""
+
+    window_id: str
+    hall: str
+    name: str
+    window_no: str
+    region: str
+    department: str
+    services: str  # matters handled, separated by 、；;
+    promise: str
+    hours: str
+    address: str
+    hotline: str | None
+    updated: date
+
+    @property
+    def key(self) -> str:
+        return self.window_id.casefold()
+
+
+@dataclass(frozen=True)
+class WindowCode:
+    """A code at a service window: a row of qrcodes naming a window instead of a project."""
+
+    code_id: str
+    window_id: str  # as written in qrcodes; compare with `.casefold()`
+    label: str
+
+    @property
+    def key(self) -> str:
+        return self.code_id.casefold()
+
+
+@dataclass(frozen=True)
+class WindowMonth:
+    """How the reports made at one window in one month were handled: counts only, never a person."""
+
+    window_id: str
+    month: str  # YYYY-MM
+    received: int
+    resolved: int
+    resolved_on_time: int | None
+    median_hours: Decimal | None
+    evaluated: int | None
+    satisfied: int | None
+
+
+@dataclass(frozen=True)
 class Case:
     case_id: str
     title: str
@@ -97,6 +146,9 @@ class Release:
     progress: tuple[ProgressReport, ...]
     bulletins: tuple[Bulletin, ...]
     source_files: tuple[tuple[str, str], ...]  # (file relative to the data root, encoding)
+    windows: tuple[Window, ...] = ()  # by window id
+    window_codes: tuple[WindowCode, ...] = ()  # by code id
+    window_stats: tuple[WindowMonth, ...] = ()  # by window id, then month
 
 
 # The archive: every release folded into what the site shows ---------------------------------
@@ -138,6 +190,39 @@ class ProjectRecord:
 
 
 @dataclass(frozen=True)
+class WindowCodeRecord:
+    code_id: str  # the spelling first published: its URL
+    window_id: str  # the window's own spelling
+    label: str
+    first_release: str
+    last_release: str
+    is_current: bool  # listed in the newest release
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    """A window's month as it stands: the newest release's row for that month."""
+
+    figures: WindowMonth
+    source: str  # the release the standing row came from
+    replaced: tuple[tuple[str, WindowMonth], ...] = ()  # (release, row) an older release held, different
+
+
+@dataclass(frozen=True)
+class WindowRecord:
+    window: Window  # the data of the last release that listed it
+    first_release: str
+    last_release: str
+    is_current: bool  # False: no longer in service; its page and codes stay
+    months: tuple[WindowFigures, ...]  # by month, oldest first; months not reported are absent
+    codes: tuple[WindowCodeRecord, ...]
+
+    @property
+    def window_id(self) -> str:
+        return self.window.window_id
+
+
+@dataclass(frozen=True)
 class BulletinVersion:
     bulletin: Bulletin
     release_id: str
@@ -165,6 +250,8 @@ class Archive:
     codes: tuple[CodeRecord, ...]  # by code id
     bulletins: tuple[BulletinRecord, ...]  # newest first
     is_sample: bool
+    windows: tuple[WindowRecord, ...] = ()  # by window id
+    window_codes: tuple[WindowCodeRecord, ...] = ()  # by code id
 
     @property
     def newest(self) -> Release:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from generator.model.records import Archive, BulletinRecord, BulletinVersion
+from generator.model.records import Archive, BulletinRecord, BulletinVersion, WindowCodeRecord, WindowRecord
 from generator.errors import BuildFailed
 from generator.settings import Withdrawal
 from generator import urls
@@ -28,7 +28,13 @@ class WithdrawnPage:
     withdrawal: Withdrawal
 
 
-KINDS = {urls.PROJECTS: "项目", urls.CODES: "二维码", urls.BULLETINS: "通报", urls.CASES: "案例"}
+KINDS = {
+    urls.PROJECTS: "项目",
+    urls.CODES: "二维码",
+    urls.WINDOWS: "服务窗口",
+    urls.BULLETINS: "通报",
+    urls.CASES: "案例",
+}
 
 
 def withdraw(archive: Archive, withdrawn: tuple[Withdrawal, ...]) -> tuple[Archive, tuple[WithdrawnPage, ...]]:
@@ -36,7 +42,9 @@ def withdraw(archive: Archive, withdrawn: tuple[Withdrawal, ...]) -> tuple[Archi
     if not withdrawn:
         return archive, ()
     projects = {r.project.key: r for r in archive.projects}
-    codes = {c.code_id.casefold(): c for c in archive.codes}
+    code_ids = [c.code_id for c in archive.codes] + [c.code_id for c in archive.window_codes]
+    codes = {code_id.casefold(): code_id for code_id in code_ids}
+    windows = {r.window.key: r for r in archive.windows}
     bulletins = {r.bulletin.key: r for r in archive.bulletins}
     cases = {c.case_id.casefold(): c.case_id for r in archive.bulletins for v in _versions(r) for c in v.bulletin.cases}
     gone: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -53,9 +61,13 @@ def withdraw(archive: Archive, withdrawn: tuple[Withdrawal, ...]) -> tuple[Archi
         if kind == urls.PROJECTS and key in projects:
             notice(urls.PROJECTS, projects[key].project_id, withdrawal)
             for code in projects[key].codes:  # a sign on the project answers with the notice too
-                notice(urls.CODES, codes[code.code_id.casefold()].code_id, withdrawal)
+                notice(urls.CODES, codes[code.code_id.casefold()], withdrawal)
+        elif kind == urls.WINDOWS and key in windows:
+            notice(urls.WINDOWS, windows[key].window_id, withdrawal)
+            for window_code in windows[key].codes:  # so does the card at the window
+                notice(urls.CODES, window_code.code_id, withdrawal)
         elif kind == urls.CODES and key in codes:
-            notice(urls.CODES, codes[key].code_id, withdrawal)
+            notice(urls.CODES, codes[key], withdrawal)
         elif kind == urls.BULLETINS and key in bulletins:
             notice(urls.BULLETINS, bulletins[key].bulletin.bulletin_id, withdrawal)
             for version in _versions(bulletins[key]):
@@ -65,7 +77,7 @@ def withdraw(archive: Archive, withdrawn: tuple[Withdrawal, ...]) -> tuple[Archi
             notice(urls.CASES, cases[key], withdrawal)
         else:
             raise BuildFailed(
-                f"mkdocs.yml 的 extra.withdrawn 中的 {withdrawal.path} 不是本站的项目、二维码、通报或案例页面"
+                f"mkdocs.yml 的 extra.withdrawn 中的 {withdrawal.path} 不是本站的项目、二维码、服务窗口、通报或案例页面"
             )
     return _without(archive, gone), tuple(notices[k] for k in sorted(notices))
 
@@ -104,4 +116,34 @@ def _without(archive: Archive, gone: dict[str, set[str]]) -> Archive:
         for release in archive.releases
     )
     codes = tuple(c for c in archive.codes if c.code_id.casefold() not in gone[urls.CODES])
-    return dataclasses.replace(archive, releases=releases, projects=projects, codes=codes, bulletins=bulletins)
+    windows, window_codes = _without_windows(archive, gone)
+    releases = tuple(
+        dataclasses.replace(
+            release,
+            windows=tuple(w for w in release.windows if w.key not in gone[urls.WINDOWS]),
+            window_codes=tuple(c for c in release.window_codes if c.key not in gone[urls.CODES]),
+            window_stats=tuple(m for m in release.window_stats if m.window_id.casefold() not in gone[urls.WINDOWS]),
+        )
+        for release in releases
+    )
+    return dataclasses.replace(
+        archive,
+        releases=releases,
+        projects=projects,
+        codes=codes,
+        bulletins=bulletins,
+        windows=windows,
+        window_codes=window_codes,
+    )
+
+
+def _without_windows(
+    archive: Archive, gone: dict[str, set[str]]
+) -> tuple[tuple[WindowRecord, ...], tuple[WindowCodeRecord, ...]]:
+    windows = tuple(
+        dataclasses.replace(r, codes=tuple(c for c in r.codes if c.code_id.casefold() not in gone[urls.CODES]))
+        for r in archive.windows
+        if r.window.key not in gone[urls.WINDOWS]
+    )
+    codes = tuple(c for c in archive.window_codes if c.code_id.casefold() not in gone[urls.CODES])
+    return windows, codes

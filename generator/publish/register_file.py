@@ -20,23 +20,26 @@ from generator.publish import manifest, outdir
 from generator.render.formulas import neutralise_formula
 from generator.settings import Settings
 
+PUBLIC_COLUMNS = ("code_id", "project_id", "window_id", "first_release", "last_release", "label")
 PENDING_NAME = ".portal-publishing"  # in the work folder while a swap's register is not yet written
 PREVIOUS_REGISTER = "register.previous.csv"  # in the cache folder: the register of the previous site
 
 
 def public_register(text: str) -> str:
-    """The copy a site publishes: every code and its project, without the kept project records.
+    """The copy a site publishes: every code and its project or window, without the kept records.
 
     The records stay in the work folder, so a withdrawn page's data is never published through
     them; and the copy is a CSV file a journalist may open in a spreadsheet, so a label that one
     would run as a formula starts with `'` (the work folder's register keeps the label exactly).
     """
-    label = REGISTER_COLUMNS.index("label")
+    # Which of a project or a window a code belongs to comes first, the label (free text) last.
+    kept = [REGISTER_COLUMNS.index(name) for name in PUBLIC_COLUMNS]
+    label = PUBLIC_COLUMNS.index("label")
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     for number, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
-        cells = row[: REGISTER_COLUMNS.index("project")]
-        if number and len(cells) > label:
+        cells = [row[index] if index < len(row) else "" for index in kept]
+        if number:
             cells[label] = neutralise_formula(cells[label])
         writer.writerow(cells)
     return out.getvalue()
@@ -110,6 +113,7 @@ def refuse_register_behind_site(settings: Settings, register: Register) -> None:
         if key not in register
         or register[key].code_id != code.code_id
         or register[key].project_id.casefold() != code.project_id.casefold()
+        or register[key].window_id.casefold() != code.window_id.casefold()
     )
     if differing:
         shown = "、".join(differing[:10]) + (f" 等 {len(differing)} 个" if len(differing) > 10 else "")

@@ -133,6 +133,8 @@ def read_release(reading: Reading, folder: Path) -> RawRelease | None:
         table = _read_table_of(spec, files)
         if table is not None:
             release.tables[spec.name] = table
+        elif any(files.by_name.get(f"{spec.name}.{ext}") for ext in ("csv", "xlsx", "xls", "et")):
+            release.unreadable.add(spec.name)
 
     bulletins_dir = files.take(_BULLETINS)
     if bulletins_dir is not None:

@@ -44,6 +44,9 @@ class RawRelease:
     name: str  # YYYY-MM
     release_yaml: RawYaml | None = None
     tables: dict[str, RawTable] = field(default_factory=dict)
+    # Tables the release has but that could not be read (a problem says why): references to
+    # their records cannot be judged.
+    unreadable: set[str] = field(default_factory=set)
     bulletins: list[RawYaml] = field(default_factory=list)
 
 

@@ -71,6 +71,10 @@ def _table_from_grid(
                 row=header_number,
             )
         )
+    if spec.one_of and not any(key in headers for key in spec.one_of):
+        names = "或".join(f"“{spec.column(key).header}”（或 {key}）" for key in spec.one_of)
+        problems.append(error(rel_path, f"缺少列{names}：两列至少要有一列", row=header_number))
+        return None
     if missing:
         return None
     rows = []

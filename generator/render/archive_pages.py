@@ -29,6 +29,7 @@ from generator.render.pages import cases_naming_projects
 from generator.render.search_index import SearchIndexInfo, render_search_index
 from generator.render.site_info import SiteInfo
 from generator import urls
+from generator.render.window_downloads import WINDOW_FEED_PATH, build_window_downloads
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class DataPage:
     status_codes: tuple[tuple[str, str], ...]  # project status → OC4IDS status code
     party_roles: tuple[tuple[str, tuple[str, ...]], ...]  # project role → OC4IDS party roles
     feeds: tuple[tuple[str, str], ...]  # (title, site-relative path)
+    has_windows: bool = False  # the service windows' figures are defined on the page
 
 
 class _Files:
@@ -186,6 +188,7 @@ def _data(
     """The downloads and the page that explains them."""
     package = oc4ids.build_package(archive, out.site)
     made = downloads.build_downloads(archive, out.site, projects_of_case, cases_of_project, package)
+    made += build_window_downloads(archive, out.site)
     for download in made:
         out.add(f"{urls.DATA}/{download.file_name}", download.data)
     region_feeds = tuple(
@@ -201,7 +204,13 @@ def _data(
         list_separator=downloads.LIST_SEPARATOR,
         status_codes=tuple(oc4ids.STATUS_CODES.items()),
         party_roles=oc4ids.PARTY_ROLES,
-        feeds=(("全部典型案例通报", feeds.ALL_BULLETINS_PATH), ("本期更新", feeds.CHANGES_PATH), *region_feeds),
+        feeds=(
+            ("全部典型案例通报", feeds.ALL_BULLETINS_PATH),
+            ("本期更新", feeds.CHANGES_PATH),
+            *region_feeds,
+            *((("服务窗口每月反映办理情况", WINDOW_FEED_PATH),) if archive.windows else ()),
+        ),
+        has_windows=bool(archive.windows),
     )
     out.page(f"{urls.DATA}/index.md", "data.md.j2", data_page)
 

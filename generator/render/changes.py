@@ -8,6 +8,7 @@ project's own change history.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import json
@@ -23,6 +24,7 @@ from generator import resources
 from generator.model.records import Archive, Bulletin, Project, Release
 from generator.render.environment import format_amount, format_date, format_percent
 from generator import urls
+from generator.render.window_changes import WindowChanges, WindowHistory, changes_json
 
 REPORT_TEMPLATES_DIR = resources.TEMPLATES_DIR / "report"
 
@@ -120,6 +122,7 @@ class ChangeReport:
     new_codes: tuple[NewCode, ...]
     bulletins_added: tuple[BulletinRef, ...]
     bulletins_corrected: tuple[BulletinRef, ...]
+    windows: WindowChanges = WindowChanges()  # the service windows' part of the report
 
     @property
     def field_counts(self) -> tuple[tuple[str, int], ...]:
@@ -145,6 +148,7 @@ class ChangeReport:
             or self.new_codes
             or self.bulletins_added
             or self.bulletins_corrected
+            or not self.windows.is_empty
         )
 
 
@@ -165,8 +169,10 @@ def change_reports(archive: Archive, first_published: dict[str, str] | None = No
     seen_codes: set[str] = set()
     seen_bulletins: dict[str, Bulletin] = {}
     previous: Release | None = None
+    windows = WindowHistory()
     for release in archive.releases:
-        reports.append(_compare(previous, release, seen_codes, seen_bulletins, first_published))
+        report = _compare(previous, release, seen_codes, seen_bulletins, first_published)
+        reports.append(dataclasses.replace(report, windows=windows.compare(previous, release, first_published)))
         seen_codes.update(c.key for c in release.codes)
         seen_bulletins.update((b.key, b) for b in release.bulletins)
         previous = release
@@ -295,6 +301,7 @@ def report_json(report: ChangeReport, code_base_url: str) -> str:
         ],
         "bulletins_added": [_bulletin_json(b) for b in report.bulletins_added],
         "bulletins_corrected": [_bulletin_json(b) for b in report.bulletins_corrected],
+        **changes_json(report.windows, code_base_url),
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 

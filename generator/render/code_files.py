@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from generator.model.records import Archive, CodeRecord, ProjectRecord
+from generator.model.records import Archive, CodeRecord, ProjectRecord, WindowCodeRecord, WindowRecord
 from generator.render.environment import make_environment
 from generator.render.site_info import SiteInfo
 from generator.urls import alias_path
@@ -25,8 +25,16 @@ CODES_JSON = "assets/codes.json"
 class CodeAliasPage:
     """The small page under q/ that sends a code typed in lower case on to its page."""
 
-    code: CodeRecord  # the code as first published
-    project: ProjectRecord  # its project, named on the page
+    code: CodeRecord | WindowCodeRecord  # the code as first published
+    project: ProjectRecord | None  # its project, named on the page; None for a window's code
+    window: WindowRecord | None = None  # a window's code: its window, named on the page
+
+    @property
+    def name(self) -> str:
+        """What the code's page is about: its project's name, or its window's hall and name."""
+        if self.window is not None:
+            return f"{self.window.window.hall} {self.window.window.name}"
+        return self.project.project.name if self.project else ""
 
 
 def render_code_files(archive: Archive, site: SiteInfo) -> dict[str, str]:
@@ -38,7 +46,11 @@ def render_code_files(archive: Archive, site: SiteInfo) -> dict[str, str]:
     for code in archive.codes:
         page = CodeAliasPage(code, by_key[code.project_id.casefold()])
         files[alias_path(code.code_id)] = template.render(page=page, site=site)
+    windows = {r.window.key: r for r in archive.windows}
+    for window_code in archive.window_codes:
+        page = CodeAliasPage(window_code, None, windows[window_code.window_id.casefold()])
+        files[alias_path(window_code.code_id)] = template.render(page=page, site=site)
     # Data for lookup.js, not presentation: the codes as printed, sorted, one per entry.
-    codes = sorted(c.code_id for c in archive.codes)
+    codes = sorted([c.code_id for c in archive.codes] + [c.code_id for c in archive.window_codes])
     files[CODES_JSON] = json.dumps({"codes": codes}, ensure_ascii=True, separators=(",", ":")) + "\n"
     return files

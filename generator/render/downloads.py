@@ -263,6 +263,11 @@ FREE_TEXT_KEYS = frozenset(
         "progress_note",
         "scope",
         "location",
+        "hall",
+        "services",
+        "promise",
+        "hours",
+        "address",
     }
 )
 

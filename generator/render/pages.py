@@ -18,7 +18,16 @@ from markupsafe import Markup
 from generator.validate.lookalikes import facet_key
 from generator.render.environment import make_environment
 from generator.render.site_info import SiteInfo
-from generator.model.records import Archive, BulletinRecord, Case, CodeRecord, ProjectRecord, Release
+from generator.model.records import (
+    Archive,
+    BulletinRecord,
+    Case,
+    CodeRecord,
+    ProjectRecord,
+    Release,
+    WindowCodeRecord,
+    WindowRecord,
+)
 from generator.errors import BuildFailed
 from generator.render.progress_chart import progress_chart
 from generator.contract.schema import STATUSES
@@ -39,6 +48,8 @@ class HomePage:
     latest_bulletins: tuple[BulletinRecord, ...]  # the newest bulletins, newest first
     bulletin_count: int  # bulletins in the archive
     case_count: int  # cases in the archive
+    window_count: int = 0  # service windows in the newest release
+    window_code_count: int = 0  # their codes
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,7 @@ class LookupPage:
     """Every code with its project, for people typing the number under a damaged code."""
 
     codes: tuple[tuple[CodeRecord, ProjectRecord], ...]  # (code, its project), by code id
+    window_codes: tuple[tuple[WindowCodeRecord, WindowRecord], ...] = ()  # (code, its window), by code id
 
     @property
     def example(self) -> str:
@@ -105,13 +117,17 @@ class ReleasePage:
     release: Release  # the release as exported
 
 
-def fill_complaint_url(template: str, project_id: str, code_id: str) -> str:
-    """The configured complaint entry with the ids filled in, each percent-encoded for the query."""
+def fill_complaint_url(template: str, project_id: str, code_id: str, window_id: str = "") -> str:
+    """The configured complaint entry with the ids filled in, each percent-encoded for the query.
+
+    A project's page leaves `{window_id}` empty, a window's page `{project_id}`."""
     try:
-        filled = template.format(project_id=quote(project_id, safe=""), code_id=quote(code_id, safe=""))
+        filled = template.format(
+            project_id=quote(project_id, safe=""), code_id=quote(code_id, safe=""), window_id=quote(window_id, safe="")
+        )
     except (KeyError, IndexError, ValueError) as exc:
         raise BuildFailed(
-            f"mkdocs.yml 的 extra.complaint_url 无法填写（{exc!r}）：只能含 {{project_id}} 和 {{code_id}} 两个占位符"
+            f"mkdocs.yml 的 extra.complaint_url 无法填写（{exc!r}）：只能含 {{project_id}}、{{window_id}} 和 {{code_id}} 三个占位符"
         ) from None
     # The link is written in Markdown and HTML as it is: it must be one plain http(s) URL.
     if filled and not re.fullmatch(r"https?://[^\s<>\"'()\[\]`]+", filled):
@@ -144,7 +160,15 @@ def render_pages(
     for code in archive.codes:
         page = project_pages.page(by_key[code.project_id.casefold()], code)
         emit(urls.page_source(urls.CODES, code.code_id), "project.md.j2", page)
-    emit("lookup.md", "lookup.md.j2", LookupPage(tuple((c, by_key[c.project_id.casefold()]) for c in archive.codes)))
+    windows = {r.window.key: r for r in archive.windows}
+    emit(
+        "lookup.md",
+        "lookup.md.j2",
+        LookupPage(
+            tuple((c, by_key[c.project_id.casefold()]) for c in archive.codes),
+            tuple((c, windows[c.window_id.casefold()]) for c in archive.window_codes),
+        ),
+    )
     emit(f"{urls.BULLETINS}/index.md", "bulletins.md.j2", BulletinIndexPage(archive.bulletins))
     for bulletin in archive.bulletins:
         # Case pages, with their facet and project links, are rendered by `archive_pages`.
@@ -212,6 +236,8 @@ def _home(archive: Archive, current: list[ProjectRecord]) -> HomePage:
         latest_bulletins=archive.bulletins[:5],
         bulletin_count=len(archive.bulletins),
         case_count=sum(len(b.bulletin.cases) for b in archive.bulletins),
+        window_count=sum(1 for w in archive.windows if w.is_current),
+        window_code_count=sum(1 for c in archive.window_codes if c.is_current),
     )
 
 

@@ -13,6 +13,7 @@ from generator.render.environment import make_environment
 from generator.render.nginx_maps import render_nginx_maps
 from generator.render.pages import render_pages
 from generator.render.site_info import SiteInfo
+from generator.render.window_pages import render_window_pages
 
 
 def render_content(
@@ -27,6 +28,10 @@ def render_content(
     pages: dict[str, str | bytes] = dict(
         render_pages(archive, site_info, complaint_url, project_changes=changes.project_histories(reports))
     )
+    for rel_path, text in render_window_pages(archive, site_info, complaint_url).items():
+        if rel_path in pages:
+            raise ValueError(f"two files for {rel_path}")
+        pages[rel_path] = text
     env = make_environment()
     pages.update(changes.render_change_pages(env, reports, site_info))
     pages.update(feeds.render_changes_feed(archive, site_info, reports))

@@ -1,8 +1,9 @@
 """Validate raw releases against the export contract and turn them into model objects.
 
-This module checks release.yaml and the tables (projects, codes, progress) and runs the
-releases in order; the bulletins are checked by `validate_bulletins`, the fields of a YAML
-document read by `yaml_fields`.
+This module checks release.yaml and the tables (projects, progress) and runs the
+releases in order; the codes are checked by `codes`, the windows and their figures by
+`windows`, the bulletins by `validate_bulletins`, the fields of a YAML document read by
+`yaml_fields`.
 
 Every independent problem is collected, each with its file, row and column.
 Cross-record checks (duplicate ids, references, codes that move) skip records
@@ -11,45 +12,29 @@ that already failed, so one bad cell does not cause a cascade of messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
 
 from generator.contract import fields
 from generator.validate.lookalikes import facet_key, is_lookalike
-from generator.model.records import ProgressReport, Project, QrCode, Release
+from generator.model.records import ProgressReport, Project, QrCode, Release, Window, WindowCode, WindowMonth
 from generator.validate.privacy import find_possible_old_id_number, find_private_number
-from generator.errors import Problem, error, expected_found, quote, warning
+from generator.errors import Problem, error, expected_found, quote
 from generator.read import RawDataRoot
 from generator.read import RawRelease
 from generator.read import RawRow
 from generator.read import RawTable
-from generator.contract.schema import PROGRESS, PROJECTS, QRCODES, TableSpec
+from generator.contract.schema import PROGRESS, PROJECTS, QRCODES, WINDOW_STATS, WINDOWS, TableSpec
+from generator.validate.codes import PublishedCode, Referable, check_codes
+from generator.validate.windows import check_window_stats, check_windows
+from generator.validate.cells import Cells as _Cells
+from generator.validate.cells import row_problem as _row_problem
+from generator.validate.cells import row_warning as _row_warning
 from generator.validate.bulletins import PublishedCase, validate_bulletins
 from generator.validate.yaml_fields import LOOKALIKE, POSSIBLE_OLD_ID, PRIVATE_NUMBER, YamlFields
 
 
 MAX_PLAUSIBLE_WAN = Decimal(10_000_000)  # 1000 亿元: more than any single project of the region
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class _Cells:
-    """A row whose every cell parsed: by column key, what its column's parser returned; blank
-    cells are "" in text columns, None in the others (and never in a required column)."""
-
-    values: dict[str, object]
-
-    def get(self, key: str, kind: type[T]) -> T:
-        value = self.values[key]
-        if not isinstance(value, kind):  # pragma: no cover - the contract's parsers return these types
-            raise TypeError(f"{key}: {kind.__name__} expected, {value!r} found")
-        return value
-
-    def optional(self, key: str, kind: type[T]) -> T | None:
-        return None if self.values[key] is None else self.get(key, kind)
 
 
 def _project(cells: _Cells) -> Project:
@@ -80,14 +65,6 @@ def _project(cells: _Cells) -> Project:
     )
 
 
-def _code(cells: _Cells) -> QrCode:
-    return QrCode(
-        code_id=cells.get("code_id", str),
-        project_id=cells.get("project_id", str),
-        label=cells.get("label", str),
-    )
-
-
 def _progress_report(cells: _Cells) -> ProgressReport:
     return ProgressReport(
         project_id=cells.get("project_id", str),
@@ -98,51 +75,37 @@ def _progress_report(cells: _Cells) -> ProgressReport:
     )
 
 
-@dataclass(frozen=True)
-class PublishedCode:
-    """What the register knows of a code: whose it is and since when."""
-
-    code_id: str
-    project_id: str
-    first_release: str
-
-
 def validate_data_root(
     raw: RawDataRoot, register: dict[str, PublishedCode]
 ) -> tuple[tuple[Release, ...], tuple[Problem, ...]]:
     """All releases, oldest first, checked in order: references may name earlier releases."""
     problems = list(raw.problems)
     known_projects: set[str] = set()
+    known_windows: set[str] = set()
     owners = dict(register)  # code key → published code, grows release by release
     case_owners: dict[str, PublishedCase] = {}  # case key → its first publication, likewise
     releases = []
     for raw_release in raw.releases:
-        release = _ReleaseValidator(raw_release, known_projects, owners, case_owners, problems).run()
+        known = (known_projects, known_windows)
+        release = _ReleaseValidator(raw_release, known, owners, case_owners, problems).run()
         if release is not None:
             releases.append(release)
             known_projects.update(p.key for p in release.projects)
+            known_windows.update(w.key for w in release.windows)
     return tuple(releases), tuple(problems)
-
-
-def _row_problem(table: RawTable, row: RawRow, key: str, message: str) -> Problem:
-    return error(table.rel_path, message, row=row.number, column=table.headers.get(key, key))
-
-
-def _row_warning(table: RawTable, row: RawRow, key: str, message: str) -> Problem:
-    return warning(table.rel_path, message, row=row.number, column=table.headers.get(key, key))
 
 
 class _ReleaseValidator:
     def __init__(
         self,
         raw: RawRelease,
-        known_projects: set[str],
+        known: tuple[set[str], set[str]],
         owners: dict[str, PublishedCode],
         case_owners: dict[str, PublishedCase],
         problems: list[Problem],
     ) -> None:
         self.raw = raw
-        self.known_projects = known_projects
+        self.known_projects, self.known_windows = known  # keys listed by earlier releases
         self.owners = owners
         self.case_owners = case_owners
         self.problems = problems
@@ -154,9 +117,14 @@ class _ReleaseValidator:
         # When the projects file itself is unreadable, references to it cannot be judged.
         referable = None
         if PROJECTS.name in self.raw.tables:
-            referable = {p.key for p in projects} | self._ids_in_rows(PROJECTS) | self.known_projects
-        codes = self._codes(referable)
+            referable = {p.key for p in projects} | self._ids_in_rows(PROJECTS, "project_id") | self.known_projects
+        windows = self._windows()
+        referable_windows = None
+        if WINDOWS.name not in self.raw.unreadable:
+            referable_windows = {w.key for w in windows} | self._ids_in_rows(WINDOWS, "window_id") | self.known_windows
+        codes, window_codes = self._codes(Referable(referable, referable_windows))
         progress = self._progress(referable)
+        window_stats = self._window_stats(referable_windows)
         bulletins = validate_bulletins(self.raw, self.problems, self.case_owners)
         if header is None or sum(p.is_error for p in self.problems) > self.errors_before:
             return None
@@ -171,6 +139,9 @@ class _ReleaseValidator:
             progress=tuple(sorted(progress, key=lambda r: (r.project_id.casefold(), r.date))),
             bulletins=tuple(sorted(bulletins, key=lambda b: b.key)),
             source_files=tuple((t.rel_path, t.encoding) for _, t in sorted(self.raw.tables.items())),
+            windows=tuple(sorted(windows, key=lambda w: w.key)),
+            window_codes=tuple(sorted(window_codes, key=lambda c: c.key)),
+            window_stats=tuple(sorted(window_stats, key=lambda m: (m.window_id.casefold(), m.month))),
         )
 
     # release.yaml ---------------------------------------------------------------------------
@@ -234,7 +205,7 @@ class _ReleaseValidator:
                 parsed.append((row, _Cells(values)))
         return parsed
 
-    def _ids_in_rows(self, spec: TableSpec) -> set[str]:
+    def _ids_in_rows(self, spec: TableSpec, key: str) -> set[str]:
         """Well-formed ids of every row, failed rows too, so references to them raise nothing more."""
         table = self.raw.tables.get(spec.name)
         if table is None:
@@ -242,7 +213,7 @@ class _ReleaseValidator:
         ids = set()
         for row in table.rows:
             try:
-                ids.add(fields.parse_id(row.cells.get("project_id")).casefold())
+                ids.add(fields.parse_id(row.cells.get(key)).casefold())
             except fields.FieldError:
                 pass
         return ids
@@ -318,43 +289,21 @@ class _ReleaseValidator:
                     )
                 )
 
-    def _codes(self, referable: set[str] | None) -> list[QrCode]:
+    def _codes(self, referable: Referable) -> tuple[list[QrCode], list[WindowCode]]:
         table = self.raw.tables.get(QRCODES.name)
         if table is None:
+            return [], []
+        return check_codes(table, self._rows(QRCODES), referable, self.owners, self.raw.name, self.problems)
+
+    def _windows(self) -> list[Window]:
+        table = self.raw.tables.get(WINDOWS.name)
+        return [] if table is None else check_windows(table, self._rows(WINDOWS), self.problems)
+
+    def _window_stats(self, referable: set[str] | None) -> list[WindowMonth]:
+        table = self.raw.tables.get(WINDOW_STATS.name)
+        if table is None:
             return []
-        codes = []
-        seen: dict[str, int] = {}
-        for row, cells in self._rows(QRCODES):
-            code = _code(cells)
-            if not self._first_seen(table, row, "code_id", code.code_id, seen, "二维码编号"):
-                continue
-            if referable is not None and code.project_id.casefold() not in referable:
-                self.problems.append(
-                    _row_problem(
-                        table,
-                        row,
-                        "project_id",
-                        f"项目编号{quote(code.project_id)}在本次及以前的发布中都不存在",
-                    )
-                )
-                continue
-            published = self.owners.get(code.key)
-            if published and published.project_id.casefold() != code.project_id.casefold():
-                self.problems.append(
-                    _row_problem(
-                        table,
-                        row,
-                        "project_id",
-                        f"二维码{quote(code.code_id)}已于 {published.first_release} 发布，属于项目"
-                        f"{quote(published.project_id)}，不能改属项目{quote(code.project_id)}："
-                        "已印制的标识会指向错误的项目。请为新项目申请新的二维码编号",
-                    )
-                )
-                continue
-            if published is None:
-                self.owners[code.key] = PublishedCode(code.code_id, code.project_id, self.raw.name)
-            codes.append(code)
-        return codes
+        return check_window_stats(table, self._rows(WINDOW_STATS), referable, self.raw.name, self.problems)
 
     def _progress(self, referable: set[str] | None) -> list[ProgressReport]:
         table = self.raw.tables.get(PROGRESS.name)
