@@ -1,6 +1,6 @@
 """The pages behind a sign arrive whole in the server's first flight, through the shipped nginx.
 
-Every code page and project page of the sample: at most 14 KB on the wire
+Every code page, project page and service window page of the sample: at most 14 KB on the wire
 (status line, headers and gzip body: a TCP initial window of ten segments),
 nothing else to fetch (no stylesheet, script, font or image; the icon a data:
 URI), the inline stylesheet allowed by its hash in the meta tag and the header
@@ -96,12 +96,15 @@ class _Subresources(HTMLParser):
 
 
 def _citizen_paths(sample_build) -> list[str]:
-    codes = [f"/{urls.CODES}/{c.code_id}" for c in sample_build.archive.codes]
-    projects = [f"/{urls.PROJECTS}/{r.project_id}/" for r in sample_build.archive.projects]
-    return codes + projects
+    archive = sample_build.archive
+    codes = [f"/{urls.CODES}/{c.code_id}" for c in (*archive.codes, *archive.window_codes)]
+    projects = [f"/{urls.PROJECTS}/{r.project_id}/" for r in archive.projects]
+    windows = [f"/{urls.WINDOWS}/{r.window.window_id}/" for r in archive.windows]
+    assert len(windows) >= 1110 and len(codes) >= 766 + 1110
+    return codes + projects + windows
 
 
-def test_every_code_and_project_page_arrives_whole_in_the_first_flight(sample_build, served):
+def test_every_code_project_and_window_page_arrives_whole_in_the_first_flight(sample_build, served):
     allowed = citizen_stylesheet_hash()
     heaviest = (0, "")
     for path in _citizen_paths(sample_build):
@@ -139,7 +142,7 @@ def test_other_pages_keep_the_theme(sample_build):
     assert "<style>" not in html
 
 
-@pytest.mark.parametrize("path", ["/Q/BT000101", "/p/BT-0001/"])
+@pytest.mark.parametrize("path", ["/Q/BT000101", "/p/BT-0001/", "/Q/MS000001", "/w/CK000001/"])
 def test_a_citizen_page_costs_one_request_in_chromium(served, path):
     with chromium() as browser:
         context = browser.new_context(viewport=PHONE)  # a fresh context: a cold cache

@@ -112,7 +112,7 @@ def test_window_page_at_the_counter_shows_where_and_how_to_report_before_scrolli
     assert f"{w.window_no} 号窗口" in above["hall and window number"].inner_text()
     assert w.hall in above["hall and window number"].inner_text()
     report = above["我要反映"].get_attribute("href")
-    assert report == f"https://jd.example.org/complaint?project=&window={w.window_id}&code={code.code_id}"
+    assert report == f"https://jd.example.org/sample-complaint/?project=&window={w.window_id}&code={code.code_id}"
     assert page.locator(".wc-chart svg").count() == 1, "the twelve months drawn at build time"
     months = page.locator("table").nth(1).locator("tbody tr")
     assert months.count() == 12
@@ -140,7 +140,9 @@ def test_a_month_not_reported_is_shown_as_such_never_as_zero(sample_build):
     )
     record, month = missing
     html = (sample_build.site_dir / "w" / record.window_id / "index.html").read_text(encoding="utf-8")
-    row = re.search(rf"<tr>\s*<td>{re.escape(month)}</td>(.*?)</tr>", html.replace("&#45;", "-"), re.S)
+    row = re.search(
+        rf'<tr>\s*<td><span class="nw">{re.escape(month)}</span></td>(.*?)</tr>', html.replace("&#45;", "-"), re.S
+    )
     assert row, month
     assert "未报送" in row.group(1) and ">0<" not in row.group(1)
 

@@ -16,7 +16,6 @@ import io
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from generator.codes import drawing as qr
@@ -79,13 +78,8 @@ def texts_of(chosen: tuple[WindowSign, ...]) -> list[str]:
     return [WINDOW_SLOGAN] + [s.hall + s.window_line + s.code.label for s in chosen]
 
 
-def _fit(text: str, size: float, width: float) -> float:
-    measured = pdfmetrics.stringWidth(text, signs.FONT_NAME, size)
-    return size if measured <= width else size * width / measured
-
-
 def _text(canvas: Canvas, text: str, x: float, y: float, size: float, width: float, centred: bool = False) -> None:
-    canvas.setFont(signs.FONT_NAME, _fit(text, size, width))
+    canvas.setFont(signs.FONT_NAME, signs.fit_size(text, size, width))
     (canvas.drawCentredString if centred else canvas.drawString)(x, y, text)
 
 
@@ -93,7 +87,7 @@ def _panel(canvas: Canvas, sign: WindowSign) -> None:
     """One A6 panel with its origin at the bottom left: the symbol left, the words right."""
     code = sign.code
     margin = 8 * mm
-    signs._draw_symbol(canvas, code, margin, PANEL_H - (PANEL_H - SYMBOL) / 2, SYMBOL / (code.size + 2 * qr.QUIET_ZONE))
+    signs.draw_symbol(canvas, code, margin, PANEL_H - (PANEL_H - SYMBOL) / 2, SYMBOL / (code.size + 2 * qr.QUIET_ZONE))
     left = margin + SYMBOL + 6 * mm
     width = PANEL_W - left - margin
     canvas.setFillColorRGB(0.7, 0, 0)
@@ -110,7 +104,7 @@ def _panel(canvas: Canvas, sign: WindowSign) -> None:
 def draw_desk_cards(chosen: tuple[WindowSign, ...]) -> bytes:
     out = io.BytesIO()
     size = (PANEL_W, 2 * PANEL_H)
-    canvas = signs._canvas(out, size, "服务窗口台卡（A5 对折成 A6 三角台卡）", f"{len(chosen)} 个窗口二维码")
+    canvas = signs.new_canvas(out, size, "服务窗口台卡（A5 对折成 A6 三角台卡）", f"{len(chosen)} 个窗口二维码")
     for sign in chosen:
         _panel(canvas, sign)  # the lower panel, upright
         canvas.saveState()
@@ -129,11 +123,11 @@ def draw_desk_cards(chosen: tuple[WindowSign, ...]) -> bytes:
 
 def draw_stickers(chosen: tuple[WindowSign, ...]) -> bytes:
     out = io.BytesIO()
-    canvas = signs._canvas(out, (STICKER_W, STICKER_H), "服务窗口二维码贴纸", f"{len(chosen)} 个窗口二维码")
+    canvas = signs.new_canvas(out, (STICKER_W, STICKER_H), "服务窗口二维码贴纸", f"{len(chosen)} 个窗口二维码")
     for sign in chosen:
         code = sign.code
         top = STICKER_H - 6 * mm
-        signs._draw_symbol(canvas, code, (STICKER_W - SYMBOL) / 2, top, SYMBOL / (code.size + 2 * qr.QUIET_ZONE))
+        signs.draw_symbol(canvas, code, (STICKER_W - SYMBOL) / 2, top, SYMBOL / (code.size + 2 * qr.QUIET_ZONE))
         width = STICKER_W - 8 * mm
         canvas.setFillColorRGB(0.7, 0, 0)
         _text(canvas, WINDOW_SLOGAN, STICKER_W / 2, top - SYMBOL - 8 * mm, 11, width, centred=True)
