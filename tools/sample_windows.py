@@ -186,11 +186,19 @@ def listed(windows: list[SampleWindow], r: int) -> list[SampleWindow]:
     return [w for w in windows if w.first <= r <= w.last]
 
 
+# The contract's limit of rows in one table (docs/export-format.md, "Limits").
+ROWS_AT_MOST = 100_000
+
+
 def stat_rows(windows: list[SampleWindow], r: int) -> list[dict]:
     rows = []
-    for window in listed(windows, r):
-        for month in sorted(window.months):
-            row = window.months[month].get(r)
-            if row is not None:
-                rows.append(dict(row, satisfied=None if row["evaluated"] is None else row["satisfied"]))
+    here = listed(windows, r)
+    # At a large --scale a year of months for every window would pass the limit: then each window's
+    # newest months only, as an export may send them (the older months stand from older releases).
+    keep = min(12, ROWS_AT_MOST // max(1, len(here)))
+    for window in here:
+        months = [month for month in sorted(window.months) if r in window.months[month]][-keep:]
+        for month in months:
+            row = window.months[month][r]
+            rows.append(dict(row, satisfied=None if row["evaluated"] is None else row["satisfied"]))
     return rows
