@@ -181,20 +181,25 @@ def citizen_stylesheet_hash() -> str:
 
 
 def with_style_hash(policy: str, source: str) -> str:
-    """The policy with `source` allowed in style-src: that one inline stylesheet, never 'unsafe-inline'.
+    """The policy with `source` allowed for <style> elements: that one inline stylesheet, never 'unsafe-inline'.
 
     One policy for every page, in every meta tag and the nginx header: a page without the
-    stylesheet gains nothing from the hash. Without a style-src, styles follow default-src, so
-    style-src starts from its sources.
+    stylesheet gains nothing from the hash. The hash goes where browsers look for a <style>
+    element: style-src-elem if the policy has one, and style-src. Without a style-src, styles
+    follow default-src, so style-src starts from its sources; a policy with neither restricts
+    no style, and is left as it is.
     """
     directives = [d.strip() for d in policy.split(";") if d.strip()]
     names = [d.split()[0].lower() for d in directives]
-    if "style-src" in names:
-        index = names.index("style-src")
-        if source not in directives[index].split():
-            directives[index] += f" {source}"
-    else:
-        default = directives[names.index("default-src")].split()[1:] if "default-src" in names else []
+    if "style-src" not in names and "style-src-elem" not in names and "default-src" not in names:
+        return "; ".join(directives)
+    for name in ("style-src-elem", "style-src"):
+        if name in names:
+            index = names.index(name)
+            if source not in directives[index].split():
+                directives[index] += f" {source}"
+    if "style-src" not in names and "style-src-elem" not in names:
+        default = directives[names.index("default-src")].split()[1:]
         directives.append(" ".join(["style-src", *[s for s in default if s != "'none'"], source]))
     return "; ".join(directives)
 

@@ -731,3 +731,24 @@ def test_a_registered_code_without_a_page_on_the_staged_site_is_never_published(
     assert build(data, work) == 1
     assert "二维码 BT000201 没有对应的页面" in capsys.readouterr().err
     assert tree_digest(work / "site") == published
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        ("default-src 'none'; style-src 'self'", "default-src 'none'; style-src 'self' 'sha256-X'"),
+        ("default-src 'self'", "default-src 'self'; style-src 'self' 'sha256-X'"),
+        # Nothing restricts styles: adding a style-src would block every stylesheet of the theme.
+        ("script-src 'self'; object-src 'none'", "script-src 'self'; object-src 'none'"),
+        # Browsers read style-src-elem for <style> elements when it is there.
+        (
+            "default-src 'none'; style-src 'self'; style-src-elem 'self'",
+            "default-src 'none'; style-src 'self' 'sha256-X'; style-src-elem 'self' 'sha256-X'",
+        ),
+        ("default-src 'none'; style-src-elem 'self'", "default-src 'none'; style-src-elem 'self' 'sha256-X'"),
+    ],
+)
+def test_the_citizen_stylesheet_hash_goes_where_browsers_read_it(policy, expected):
+    from generator.settings import with_style_hash
+
+    assert with_style_hash(policy, "'sha256-X'") == expected

@@ -189,3 +189,28 @@ def test_the_printed_change_report_names_the_window_codes_to_print():
     assert "▣ MS000301 → CK-0003 政务服务中心 B01 税费综合服务窗口  HTTPS://JD.EXAMPLE.ORG/Q/MS000301" in text
     assert "不再提供服务的窗口 1 个" in text and "CK-0002" in text
     assert "~ CK-0001 2021-10：收到反映 4 → 5" in text
+
+
+def test_a_window_respelled_in_a_later_export_changes_no_month_and_keeps_its_first_spelling(tmp_path):
+    """Ids compare without case: a row that only re-spells its window's id corrects nothing, and the
+    change report links the window by the spelling its page was first published with."""
+    root = tmp_path / "root"
+    shutil.copytree(SMALL, root)
+    for name in ("windows.csv", "window_stats.csv", "qrcodes.csv"):
+        path = root / "2021-11" / name
+        if path.exists():
+            path.write_text(path.read_text(encoding="utf-8").replace("CK-0001", "ck-0001"), encoding="utf-8")
+    stats = root / "2021-11" / "window_stats.csv"
+    older = (root / "2021-10" / "window_stats.csv").read_text(encoding="utf-8")
+    october = next(line for line in older.splitlines() if line.startswith("CK-0001,2021-10,"))
+    lines = [
+        october.replace("CK-0001", "ck-0001") if line.startswith("ck-0001,2021-10,") else line
+        for line in stats.read_text(encoding="utf-8").splitlines()
+    ]
+    stats.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    archive = check_export(root, Path("/nonexistent/register.csv")).archive
+    assert archive is not None
+    report = changes.change_reports(archive)[-1]
+    assert [m.month for m in report.windows.months_changed] == []  # the same figures, re-spelled
+    assert all(c.window.window_id != "ck-0001" for c in report.windows.new_codes)
+    assert next(r for r in archive.windows if r.window_id.casefold() == "ck-0001").window_id == "CK-0001"

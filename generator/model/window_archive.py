@@ -35,12 +35,13 @@ def window_records(
     for known in sorted(register.values(), key=lambda c: (c.last_release, c.code_id.casefold())):
         if known.window is not None:
             latest[known.window.key] = (spelling.window(known.window), known.last_release or known.first_release)
-            first.setdefault(known.window.key, known.first_release)
+            # A code may come after its window: the register's date is the earliest known, not the first.
+            first[known.window.key] = min(first.get(known.window.key, known.first_release), known.first_release)
     months: dict[str, dict[str, WindowFigures]] = defaultdict(dict)
     for release in releases:
         for window in release.windows:
             latest[window.key] = (spelling.window(window), release.release_id)
-            first.setdefault(window.key, release.release_id)
+            first[window.key] = min(first.get(window.key, release.release_id), release.release_id)
         for row in release.window_stats:
             _stand(months[row.window_id.casefold()], spelling.month(row), release.release_id)
     codes = _code_records(releases, newest, register, spelling)

@@ -244,6 +244,7 @@ def to_json(archive: Archive, key: str, rows: list[dict]) -> bytes:
 # would run as a formula (`formulas`). Ids, numbers, dates, URLs, phones and our own words never change.
 FREE_TEXT_KEYS = frozenset(
     {
+        "window_no",
         "title",
         "person",
         "position",

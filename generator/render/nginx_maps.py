@@ -43,9 +43,10 @@ def nginx_map_environment() -> jinja2.Environment:
 def render_nginx_maps(archive: Archive, content_security_policy: str) -> dict[str, str]:
     """The map files by path relative to content/."""
     env = nginx_map_environment()
+    code_ids = [c.code_id for c in archive.codes] + [c.code_id for c in archive.window_codes]
     aliases = sorted(
-        (f"/{urls.CODE_ALIASES}/{urls.id_path(c.code_id).lower()}", f"/{urls.CODES}/{urls.id_path(c.code_id)}/")
-        for c in archive.codes
+        (f"/{urls.CODE_ALIASES}/{urls.id_path(code_id).lower()}", f"/{urls.CODES}/{urls.id_path(code_id)}/")
+        for code_id in code_ids
     )
     return {
         urls.NGINX_CODE_ALIASES: env.get_template("code-aliases.map.j2").render(aliases=aliases),

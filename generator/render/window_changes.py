@@ -58,8 +58,9 @@ class WindowChanges:
         return not (self.added or self.closed or self.new_codes or self.months_changed)
 
 
-def _ref(window: Window) -> WindowRef:
-    return WindowRef(window.window_id, window.name, window.hall, window.window_no)
+def _ref(window: Window, spellings: dict[str, str]) -> WindowRef:
+    # The id as first published: the window's page and URL keep that spelling (model/window_archive.py).
+    return WindowRef(spellings.get(window.key, window.window_id), window.name, window.hall, window.window_no)
 
 
 @dataclass
@@ -69,24 +70,31 @@ class WindowHistory:
     codes: set[str] = field(default_factory=set)
     windows: dict[str, Window] = field(default_factory=dict)
     months: dict[tuple[str, str], WindowMonth] = field(default_factory=dict)
+    spellings: dict[str, str] = field(default_factory=dict)  # window key → the id as first published
 
     def compare(self, previous: Release | None, release: Release, first_published: dict[str, str]) -> WindowChanges:
         before = {w.key: w for w in previous.windows} if previous else {}
         after = {w.key: w for w in release.windows}
         known = {**self.windows, **after}
+        for window_key, window in after.items():
+            self.spellings.setdefault(window_key, window.window_id)
+        spelt = self.spellings
         changed = []
         for row in release.window_stats:
             key = (row.window_id.casefold(), row.month)
             old = self.months.get(key)
-            if old is not None and old != row and row.window_id.casefold() in known:
-                changes = tuple(
-                    (label, _text(getattr(old, name)), _text(getattr(row, name)))
-                    for name, label in FIGURES
-                    if getattr(old, name) != getattr(row, name)
-                )
-                changed.append(MonthChange(_ref(known[row.window_id.casefold()]), row.month, changes))
+            if old is None or row.window_id.casefold() not in known:
+                continue
+            # The figures, not the rows: a row re-spelling the window's id changes nothing.
+            changes = tuple(
+                (label, _text(getattr(old, name)), _text(getattr(row, name)))
+                for name, label in FIGURES
+                if getattr(old, name) != getattr(row, name)
+            )
+            if changes:
+                changed.append(MonthChange(_ref(known[row.window_id.casefold()], spelt), row.month, changes))
         new_codes = tuple(
-            NewWindowCode(c.code_id, _ref(known[c.window_id.casefold()]), c.label)
+            NewWindowCode(c.code_id, _ref(known[c.window_id.casefold()], spelt), c.label)
             for c in release.window_codes
             if c.key not in self.codes
             and first_published.get(c.key, release.release_id) >= release.release_id
@@ -96,8 +104,8 @@ class WindowHistory:
         self.windows.update(after)
         self.months.update(((r.window_id.casefold(), r.month), r) for r in release.window_stats)
         return WindowChanges(
-            added=tuple(_ref(after[k]) for k in sorted(after.keys() - before.keys())),
-            closed=tuple(_ref(before[k]) for k in sorted(before.keys() - after.keys())),
+            added=tuple(_ref(after[k], spelt) for k in sorted(after.keys() - before.keys())),
+            closed=tuple(_ref(before[k], spelt) for k in sorted(before.keys() - after.keys())),
             new_codes=new_codes,
             months_changed=tuple(changed),
         )

@@ -88,24 +88,23 @@ def check_window_stats(
     seen: dict[tuple[str, str], int] = {}
     for row, cells in rows:
         stat = window_month_from(cells)
+        # Every independent problem of the row is reported, not only the first.
+        found = []
         if referable is not None and stat.window_id.casefold() not in referable:
             message = f"窗口编号{quote(stat.window_id)}在本次及以前的发布中都不存在"
-            problems.append(row_problem(table, row, "window_id", message))
-            continue
+            found.append(row_problem(table, row, "window_id", message))
         if stat.month > release_id:
             message = f"统计月份 {stat.month} 晚于本次发布的月份 {release_id}：只能报送已经过去的月份"
-            problems.append(row_problem(table, row, "month", message))
-            continue
+            found.append(row_problem(table, row, "month", message))
         earlier = seen.setdefault((stat.window_id.casefold(), stat.month), row.number)
         if earlier != row.number:
             message = f"窗口{quote(stat.window_id)}的 {stat.month} 统计与第 {earlier} 行重复：每个窗口每月只能有一行"
-            problems.append(row_problem(table, row, "month", message))
-            continue
-        broken = _count_problems(table, row, stat)
-        if broken:
-            problems.extend(broken)
-            continue
-        months.append(stat)
+            found.append(row_problem(table, row, "month", message))
+        found.extend(_count_problems(table, row, stat))
+        if found:
+            problems.extend(found)
+        else:
+            months.append(stat)
     return months
 
 
@@ -123,12 +122,10 @@ def _count_problems(table: RawTable, row: RawRow, stat: WindowMonth) -> list[Pro
         ("satisfied", stat.satisfied, "evaluated", stat.evaluated),
     )
     for key, value, whole_key, whole in limits:
-        if value is None:
+        # A blank whole bounds nothing: the contract only asks that a part not exceed its whole.
+        if value is None or whole is None:
             continue
-        if whole is None:
-            message = f"填写了{header(key)}，也须填写{header(whole_key)}"
-            found.append(row_problem(table, row, key, message))
-        elif value > whole:
+        if value > whole:
             message = f"{value} 件，多于{header(whole_key)}的 {whole} 件：不能超过它"
             found.append(row_problem(table, row, key, message))
     return found
