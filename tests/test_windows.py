@@ -214,3 +214,34 @@ def test_a_window_respelled_in_a_later_export_changes_no_month_and_keeps_its_fir
     assert [m.month for m in report.windows.months_changed] == []  # the same figures, re-spelled
     assert all(c.window.window_id != "ck-0001" for c in report.windows.new_codes)
     assert next(r for r in archive.windows if r.window_id.casefold() == "ck-0001").window_id == "CK-0001"
+
+
+def test_a_group_no_window_reported_shows_未报送_never_0(tmp_path):
+    root = tmp_path / "data"
+    shutil.copytree(SMALL, root)
+    stats = root / "2021-11" / "window_stats.csv"
+    lines = stats.read_text(encoding="utf-8").splitlines(keepends=True)
+    stats.write_text("".join(line for line in lines if not line.startswith("CK-0003,2021-11,")), encoding="utf-8")
+    assert cli.main(["build", str(root), "--out", str(tmp_path / "site"), "--work", str(tmp_path / "work")]) == 0
+    content = tmp_path / "work" / "content"
+
+    def row(text: str, label: str) -> str:
+        return next(line for line in text.splitlines() if line.startswith("| ") and label in line)
+
+    index = (content / "windows" / "index.md").read_text(encoding="utf-8")
+    assert row(index, "九原区").endswith("| 1 | 未报送 | 未报送 |"), "CK-0003's hall reported nothing this month"
+    assert "2021&#45;11 收到的反映" in index  # the other hall reported: the city's figures stand
+    page = (content / "windows" / "stats.md").read_text(encoding="utf-8")
+    for label in ("| 九原区 |", "九原区税务局", "halls/51cbbb1fa4.md"):
+        assert row(page, label).endswith("| 1 | 未报送 | 未报送 | 未报送 | 未报送 | 未报送 |"), label
+    assert "| 2021&#45;08 | 未报送 | 未报送 |" in page and "（n=0）" not in page
+    hall = (content / "windows" / "halls" / "51cbbb1fa4.md").read_text(encoding="utf-8")
+    assert "九原区" in hall and "未报送" in hall
+    assert "收到反映 0" not in hall and "0 个窗口报送" not in hall and "收到 0 件" not in hall and "n = 0" not in hall
+    window = (content / "w" / "CK-0003.md").read_text(encoding="utf-8")
+    assert "0 个月有统计" not in window and "收到反映 0 件" not in window
+    chart = (content / "assets" / "charts" / "windows-received-by-region.svg").read_text(encoding="utf-8")
+    assert "九原区" not in chart and "昆都仑区" in chart, "a region with no report is no bar of 0"
+    feed = (content / "feeds" / "windows.xml").read_text(encoding="utf-8")
+    assert "0 个窗口报送" not in feed and "收到反映 0 件" not in feed and "n = 0" not in feed
+    assert "2021-08：未报送" in feed and "2021-11：1 个窗口报送，收到反映 3 件" in feed

@@ -13,7 +13,7 @@ from generator.model.records import Archive
 from generator.render import downloads, feeds
 from generator.render.downloads import Column, Download, json_number
 from generator.render.site_info import SiteInfo
-from generator.render.window_figures import last_months, totals
+from generator.render.window_figures import Totals, last_months, totals
 
 WINDOW_FEED_PATH = f"{urls.FEEDS}/windows.xml"
 
@@ -112,6 +112,16 @@ def build_window_downloads(archive: Archive, site: SiteInfo) -> tuple[Download, 
     )  # fmt: skip
 
 
+def _feed_summary(month: str, month_totals: Totals) -> str:
+    """A month's entry in one line; a month no window reported is 未报送, never 0 reports of 0 windows."""
+    if not month_totals.reported:
+        return f"{month}：未报送（没有服务窗口报送本月数据，不按 0 计）"
+    return (
+        f"{month}：{month_totals.reported} 个窗口报送，收到反映 {month_totals.received} 件，"
+        f"办结率 {month_totals.resolved_rate.text}"
+    )
+
+
 def render_window_feed(archive: Archive, site: SiteInfo) -> dict[str, str]:
     """`feeds/windows.xml`: one entry per month of the last twelve, all windows' figures added up."""
     if not archive.windows:
@@ -132,8 +142,7 @@ def render_window_feed(archive: Archive, site: SiteInfo) -> dict[str, str]:
                 published=published,
                 updated=published,
                 categories=("服务窗口",),
-                summary=f"{month}：{month_totals.reported} 个窗口报送，收到反映 {month_totals.received} 件，"
-                f"办结率 {month_totals.resolved_rate.text}",
+                summary=_feed_summary(month, month_totals),
                 content_html=content.render(month=month, totals=month_totals),
             )
         )

@@ -51,7 +51,8 @@ class Rate:
 
 @dataclass(frozen=True)
 class Totals:
-    """Figures of several window-months added up."""
+    """Figures of several window-months added up. With `reported` 0 nothing was reported: the pages show every
+    figure and rate as 未报送, never 0."""
 
     reported: int  # window-months with a row (未报送 ones are not in any figure)
     windows: int  # windows with at least one of those rows

@@ -259,9 +259,10 @@ def _stats(archive: Archive, months: tuple[str, ...]) -> WindowStatsPage:
     by_hall = tuple(
         sorted(((halls[row.label], row) for row in by_hall_rows), key=lambda pair: (pair[0].region, pair[0].name))
     )
+    # A month or region that nothing was reported for gets no bar: 未报送 is not a bar of 0 (its table row says so).
     drawn = (
         charts.bar_chart("windows-received-by-month", "每月收到反映（件）", tuple((m, t.received) for m, t in by_month if t.reported)),
-        charts.bar_chart("windows-received-by-region", "近12个月各地区收到反映（件）", tuple((g.label, g.totals.received) for g in by_region)),
+        charts.bar_chart("windows-received-by-region", "近12个月各地区收到反映（件）", tuple((g.label, g.totals.received) for g in by_region if g.totals.reported)),
     )  # fmt: skip
     return WindowStatsPage(
         months=months,
