@@ -41,12 +41,18 @@ class Query:
     target: str  # the URL of the page it was taken from: must be found
 
 
+# CJK ideographs are kept whatever Python's Unicode tables know of them (Extensions H, I, J).
+IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+
+
 def normalised(text: str) -> str:
     """Letters and digits only, each character in NFKC and lower case (as the index keeps them)."""
     kept = []
     for ch in text:
         for part in unicodedata.normalize("NFKC", ch).lower():
-            if unicodedata.category(part)[0] in "LN":
+            point = ord(part)
+            ideograph = any(low <= point <= high for low, high in IDEOGRAPHS)
+            if ideograph or unicodedata.category(part)[0] in "LN":
                 kept.append(part)
     return "".join(kept)
 

@@ -50,6 +50,16 @@ TERMINAL = "0123456789abcdefghijklmnopqrstuv"
 CONTINUATION = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
 SMALL_NUMBERS = 32 * 32 * 32  # up to three digits
 GAP = "\x00"  # between fields: `normalised` keeps only letters and digits, never this
+# CJK ideographs (the unified blocks with Extension A, the compatibility block, planes 2 and 3):
+# always kept, before the L/N category test, so an ideograph newer than the build's Python (3.11
+# knows Unicode 14, not Extensions H, I, J) or than the browser is kept on both sides alike.
+# search-engine.js IDEOGRAPHS.
+IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+
+
+def _kept(ch: str) -> bool:
+    point = ord(ch)
+    return any(low <= point <= high for low, high in IDEOGRAPHS) or unicodedata.category(ch)[0] in "LN"
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,7 @@ def normalised(text: str, simplified: dict[str, str] | None = None) -> tuple[str
     """The text as the index compares it, and for each character kept the index of the one it came from.
 
     `simplified` maps traditional characters to simplified ones (traditional.py), after NFKC.
+    Characters are code points (a character outside the BMP is one, as in the browser's engine).
     """
     table = simplified or {}
     kept: list[str] = []
@@ -92,7 +103,7 @@ def normalised(text: str, simplified: dict[str, str] | None = None) -> tuple[str
             continue
         for part in unicodedata.normalize("NFKC", ch).lower():
             part = table.get(part, part)
-            if unicodedata.category(part)[0] in "LN":
+            if _kept(part):
                 kept.append(part)
                 origin.append(at)
     return "".join(kept), origin

@@ -18,6 +18,21 @@ for (let i = 0; i < 32; i++) {
   DIGIT[CONTINUATION.charCodeAt(i)] = i;
 }
 const KEPT = /[\p{L}\p{N}]/u;
+// CJK ideographs are kept whatever the browser's Unicode tables say: an ideograph newer than
+// them (or than the build's Python) would otherwise be dropped on one side only.
+// generator/render/search_index.py IDEOGRAPHS.
+const IDEOGRAPHS = [
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xf900, 0xfaff],
+  [0x20000, 0x3ffff],
+];
+
+function isKept(ch) {
+  const point = ch.codePointAt(0);
+  for (const [low, high] of IDEOGRAPHS) if (point >= low && point <= high) return true;
+  return KEPT.test(ch);
+}
 
 export function decodeNumbers(text) {
   const numbers = [];
@@ -44,24 +59,26 @@ export function shardOf(token, shards) {
 }
 
 // The text as the index compares it: each character in NFKC and lower case, traditional made
-// simplified, letters and digits only; `origin[i]` is where kept character i came from.
+// simplified, letters and digits only. Characters are code points, as in Python: `chars` holds
+// the kept ones (one string each, a character outside the BMP included), `text` is them joined,
+// and `origin[i]` is the UTF-16 offset in `text`'s source where kept character i came from
+// (`origin[chars.length]` is the source's length), so a mark is a slice of the text as written.
 export function normalise(text, simplified) {
-  let kept = "";
+  const chars = [];
   const origin = [];
   for (let at = 0; at < text.length; ) {
-    const point = text.codePointAt(at);
-    const ch = String.fromCodePoint(point);
+    const ch = String.fromCodePoint(text.codePointAt(at));
     for (const part of ch.normalize("NFKC").toLowerCase()) {
       const mapped = simplified.get(part) ?? part;
-      if (KEPT.test(mapped)) {
-        kept += mapped;
+      if (isKept(mapped)) {
+        chars.push(mapped);
         origin.push(at);
       }
     }
     at += ch.length;
   }
   origin.push(text.length);
-  return { text: kept, origin };
+  return { text: chars.join(""), chars, origin };
 }
 
 export class SearchEngine {
@@ -136,21 +153,22 @@ export class SearchEngine {
     return this.postings.get(token);
   }
 
-  // { query: the normalised query, results: [{ document, kind, pieces: [[start, end], …] }] in
-  // rank order }; `tooShort` when there is a query but under two characters.
+  // { query: the normalised query, chars: its characters (code points), results: [{ document,
+  // kind, pieces: [[start, end], …] }] in rank order, pieces in characters of `chars` };
+  // `tooShort` when there is a query but under two characters.
   // `oldest`: older pages first among equal matches (the numbers count from the newest).
   async search(query, filters = {}, oldest = false) {
     const direction = oldest ? -1 : 1;
     const simplified = await this.table();
-    const needle = normalise(query, simplified).text;
+    const { text: needle, chars } = normalise(query, simplified);
     const allowed = await this.filtered(filters);
-    if (needle.length === 0 && allowed) {
+    if (chars.length === 0 && allowed) {
       const listed = [...allowed].sort((a, b) => direction * (a - b));
-      return { query: needle, results: listed.map((document) => ({ document, kind: 0, pieces: [] })) };
+      return { query: needle, chars, results: listed.map((document) => ({ document, kind: 0, pieces: [] })) };
     }
-    if (needle.length < 2) return { query: needle, results: [], tooShort: true };
+    if (chars.length < 2) return { query: needle, chars, results: [], tooShort: true };
     const tokens = [];
-    for (let i = 0; i + 1 < needle.length; i++) tokens.push(needle.slice(i, i + 2));
+    for (let i = 0; i + 1 < chars.length; i++) tokens.push(chars[i] + chars[i + 1]);
     const lists = await Promise.all(tokens.map((token) => this.postingsOf(token)));
     const results = [];
     const last = lists[lists.length - 1];
@@ -162,7 +180,7 @@ export class SearchEngine {
     results.sort(
       (a, b) => a.kind - b.kind || a.pieces.length - b.pieces.length || direction * (a.document - b.document),
     );
-    return { query: needle, results };
+    return { query: needle, chars, results };
   }
 
   // The case documents the filters allow, or null when no filter is set.
@@ -170,9 +188,11 @@ export class SearchEngine {
     const { region = "", category = "", kind = "", from = "", to = "" } = filters;
     if (!region && !category && !kind && !from && !to) return null;
     const index = await this.facets();
-    const regionAt = region ? index.region.indexOf(region) : -1;
-    const categoryAt = category ? index.category.indexOf(category) : -1;
-    const kindAt = kind ? index.kind.indexOf(kind) : -1;
+    // A filter's value is the label's place in its list (the search page's option values), never
+    // the label itself: labels may hold spaces, newlines or isolates the page's markup changes.
+    const regionAt = placeOf(region, index.region);
+    const categoryAt = placeOf(category, index.category);
+    const kindAt = placeOf(kind, index.kind);
     // Months are YYYY-MM, oldest first: the range is the months from `from` to `to`, both included.
     let first = 0;
     while (from && first < index.month.length && index.month[first] < from) first++;
@@ -189,6 +209,13 @@ export class SearchEngine {
     });
     return allowed;
   }
+}
+
+// The place a filter's value names in `labels`, or -1 (also for no value or one out of range).
+function placeOf(value, labels) {
+  if (!/^(0|[1-9][0-9]*)$/.test(value)) return -1;
+  const place = Number(value);
+  return place < labels.length ? place : -1;
 }
 
 // The fewest pieces [start, end) of two or more characters, each occurring in the document,

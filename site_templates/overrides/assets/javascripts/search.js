@@ -33,15 +33,20 @@ function filtersOf(params) {
   return filters;
 }
 
-// Where the normalised pieces occur in a text: [start, end) ranges of the text as written.
+// Where the normalised pieces (each an array of characters, code points) occur in a text:
+// [start, end) ranges, in UTF-16 offsets, of the text as written. Compared character by
+// character, as the index counts them, so a character outside the BMP is one, not two.
 function ranges(text, pieces, simplified) {
-  const { text: kept, origin } = normalise(text, simplified);
+  const { chars, origin } = normalise(text, simplified);
   const found = [];
   for (const piece of pieces) {
-    if (!piece) continue;
-    for (let at = kept.indexOf(piece); at >= 0; at = kept.indexOf(piece, at + 1)) {
+    if (!piece.length) continue;
+    for (let at = 0; at + piece.length <= chars.length; at++) {
+      let k = 0;
+      while (k < piece.length && chars[at + k] === piece[k]) k++;
+      if (k < piece.length) continue;
       const last = origin[at + piece.length - 1]; // where the piece's last character starts
-      found.push([origin[at], last + (text.codePointAt(last) > 0xffff ? 2 : 1)]);
+      found.push([origin[at], last + String.fromCodePoint(text.codePointAt(last)).length]);
     }
   }
   found.sort((a, b) => a[0] - b[0]);
@@ -131,7 +136,7 @@ async function showPage(found, shown, ticket) {
   resultsBox.querySelector(".sr-more")?.remove();
   const counts = KINDS.map((_, kind) => found.results.filter((r) => r.kind === kind).length);
   next.forEach((result, i) => {
-    const pieces = result.pieces.map(([start, end]) => found.query.slice(start, end));
+    const pieces = result.pieces.map(([start, end]) => found.chars.slice(start, end));
     const list = groupList(result.kind, counts[result.kind]);
     const item = resultItem(fragments[i], pieces, simplified);
     list.append(item);
