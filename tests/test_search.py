@@ -107,9 +107,15 @@ def test_every_generated_query_finds_exactly_the_pages_the_rule_names(sample_bui
 
 
 def _facet_labels(site, name: str) -> list[str]:
-    """A filter's labels in the order of the search page's options (their values are the places)."""
+    """A filter's labels in the order of the search page's options."""
     (folder,) = (site / "search-index").iterdir()
     return json.loads((folder / "facets.json").read_text(encoding="utf-8"))[name]
+
+
+def _facet_keys(site, name: str) -> list[str]:
+    """A filter's option values (the facet slugs), in the order of its labels."""
+    (folder,) = (site / "search-index").iterdir()
+    return json.loads((folder / "facets.json").read_text(encoding="utf-8"))["keys"][name]
 
 
 def _submit(page, query: str) -> None:
@@ -179,7 +185,9 @@ def test_filters_combine_with_each_other_and_with_a_query_and_live_in_the_url(sa
     assert 0 < len(expected) < len(entries)
     page = browser.new_page()
     regions, kinds = _facet_labels(sample_build.site_dir, "region"), _facet_labels(sample_build.site_dir, "kind")
-    region_value, kind_value = regions.index(region), kinds.index(kind_label)  # options' values: places
+    # The options' values: the facet slugs, the same as in the facet pages' own addresses.
+    region_value = _facet_keys(sample_build.site_dir, "region")[regions.index(region)]
+    kind_value = _facet_keys(sample_build.site_dir, "kind")[kinds.index(kind_label)]
     address = f"{served}/search/?region={region_value}&kind={kind_value}&from=2021-01&to=2021-11"
     page.goto(address)
     page.wait_for_selector("#portal-search-status:text-matches('^(找到|没有)')", timeout=30_000)

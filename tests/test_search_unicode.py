@@ -130,17 +130,19 @@ def _options(page, name: str) -> list[tuple[str, str]]:
 def test_every_filter_option_lists_exactly_its_cases(unicode_site, page, name):
     report, served = unicode_site
     (folder,) = (report.site_dir / "search-index").iterdir()
-    labels = json.loads((folder / "facets.json").read_text(encoding="utf-8"))[name]
+    index = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
+    labels, keys = index[name], index["keys"][name]
     page.goto(f"{served}/search/")
     page.click("#portal-search-filters summary")  # the filters are folded away until asked for
     options = _options(page, name)[1:]  # the first: every value
-    assert [value for value, _ in options] == [str(i) for i in range(len(labels))]
+    assert [value for value, _ in options] == list(keys)  # each option's value: its facet slug
+    assert all(re.fullmatch("[a-z0-9-]+", key) for key in keys)
     if name != "kind":
         spelled = RTL_REGION if name == "region" else SPACED_CATEGORY
         assert spelled in labels  # the hostile spelling is one of the labels searched below
     entries = case_entries(report.archive)
     for value, shown in options:
-        label = labels[int(value)]
+        label = labels[keys.index(value)]
         assert re.sub("[\u2066-\u2069]", "", shown).split() == label.split()  # the option shows its label
         if name == "kind":
             expected = [e for e in entries if label in [k for k, _ in disposition_kinds(e.case.disposition)]]
@@ -152,10 +154,25 @@ def test_every_filter_option_lists_exactly_its_cases(unicode_site, page, name):
         got = _hrefs(page)
         assert expected and sorted(got) == sorted(f"/cases/{e.case_id}/" for e in expected), (label, got)
     # The address of a filter is the option's value, and it loads the same list.
-    page.goto(f"{served}/search/?{name}={len(labels) - 1}")
+    page.goto(f"{served}/search/?{name}={keys[-1]}")
     _wait(page)
-    assert page.locator(f"select[name={name}]").input_value() == str(len(labels) - 1)
+    assert page.locator(f"select[name={name}]").input_value() == keys[-1]
     assert _hrefs(page)
-    page.goto(f"{served}/search/?{name}={len(labels)}")  # out of range: no such option, no filter
+    page.goto(f"{served}/search/?{name}=0")  # no such slug: no such option, no filter
     page.wait_for_timeout(300)
     assert page.locator(f"select[name={name}]").input_value() == ""
+
+
+def test_each_facet_page_leads_to_the_search_filter_of_its_own_value(unicode_site):
+    """The link from a facet page to the combined filters names the value by the option's own value."""
+    report, _ = unicode_site
+    (folder,) = (report.site_dir / "search-index").iterdir()
+    keys = json.loads((folder / "facets.json").read_text(encoding="utf-8"))["keys"]
+    linked = 0
+    for name in ("region", "category", "kind"):
+        for page in sorted((report.site_dir / "facets" / name).glob("*/index.html")):
+            found = re.search(rf'search/\?{name}=([^"&]+)"', page.read_text(encoding="utf-8"))
+            assert found, page
+            assert found.group(1) == page.parent.name and found.group(1) in keys[name], page
+            linked += 1
+    assert linked >= 5

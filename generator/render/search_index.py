@@ -84,6 +84,9 @@ class SearchIndexInfo:
     categories: tuple[str, ...]
     kinds: tuple[str, ...]
     months: tuple[str, ...]  # YYYY-MM, oldest first
+    # The filters' values by filter, in the order of its labels: each value's facet slug, plain
+    # ASCII and the same from one release to the next (a shared address keeps its meaning).
+    keys: dict[str, tuple[str, ...]]
 
 
 def normalised(text: str, simplified: dict[str, str] | None = None) -> tuple[str, list[int]]:
@@ -262,7 +265,9 @@ def facet_index(
                 months.index(f"{published.year:04d}-{published.month:02d}"),
             ]
         )
+    keys = {key: tuple(value.slug for value in facet.values) for facet in facets for key in [facet.key]}
     index: dict[str, object] = {
+        "keys": {name: keys[name] for name in ("region", "category", "kind")},
         "region": regions,
         "category": categories,
         "kind": kinds,
@@ -296,5 +301,7 @@ def render_search_index(archive: Archive, facets: tuple[Facet, ...]) -> tuple[di
         digest.update(f"{rel_path}\n{len(files[rel_path])}\n{files[rel_path]}".encode())
     folder = f"{urls.SEARCH_INDEX}/{digest.hexdigest()[:12]}/"
     counts = tuple(sum(1 for d in documents if d.kind == kind) for kind in range(len(KINDS)))
-    info = SearchIndexInfo(folder, shards, counts, regions, categories, kinds, months)
+    keys = facet_data["keys"]
+    assert isinstance(keys, dict)
+    info = SearchIndexInfo(folder, shards, counts, regions, categories, kinds, months, keys)
     return {folder + rel_path: data for rel_path, data in files.items()}, info

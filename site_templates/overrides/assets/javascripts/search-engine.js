@@ -188,11 +188,12 @@ export class SearchEngine {
     const { region = "", category = "", kind = "", from = "", to = "" } = filters;
     if (!region && !category && !kind && !from && !to) return null;
     const index = await this.facets();
-    // A filter's value is the label's place in its list (the search page's option values), never
-    // the label itself: labels may hold spaces, newlines or isolates the page's markup changes.
-    const regionAt = placeOf(region, index.region);
-    const categoryAt = placeOf(category, index.category);
-    const kindAt = placeOf(kind, index.kind);
+    // A filter's value is its facet slug (the search page's option values), never the label
+    // itself: labels may hold spaces, newlines or isolates the page's markup changes. A slug stays
+    // the same from one release to the next, so a shared address keeps naming the same region.
+    const regionAt = placeOf(region, index.keys.region);
+    const categoryAt = placeOf(category, index.keys.category);
+    const kindAt = placeOf(kind, index.keys.kind);
     // Months are YYYY-MM, oldest first: the range is the months from `from` to `to`, both included.
     let first = 0;
     while (from && first < index.month.length && index.month[first] < from) first++;
@@ -211,11 +212,9 @@ export class SearchEngine {
   }
 }
 
-// The place a filter's value names in `labels`, or -1 (also for no value or one out of range).
-function placeOf(value, labels) {
-  if (!/^(0|[1-9][0-9]*)$/.test(value)) return -1;
-  const place = Number(value);
-  return place < labels.length ? place : -1;
+// The place in its filter's list of the slug `value`, or -1 (also for no value or an unknown one).
+function placeOf(value, keys) {
+  return value ? keys.indexOf(value) : -1;
 }
 
 // The fewest pieces [start, end) of two or more characters, each occurring in the document,
