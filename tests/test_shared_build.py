@@ -71,8 +71,8 @@ def test_the_sample_site_is_the_same_byte_for_byte(tmp_path, monkeypatch):
     loaded = settings.load_settings(work)
     site.run_mkdocs(loaded, tmp_path / "alone", date(2021, 11, 30), workers=1)
     monkeypatch.setattr(shared_build, "MIN_PAGES_TO_SHARE", 0)
-    site.run_mkdocs(loaded, tmp_path / "shared", date(2021, 11, 30), workers=3)
-    alone, shared = _tree(tmp_path / "alone"), _tree(tmp_path / "shared")
+    site.run_mkdocs(loaded, tmp_path / "forked", date(2021, 11, 30), workers=3)
+    alone, shared = _tree(tmp_path / "alone"), _tree(tmp_path / "forked")
     assert len(alone) > 100
     assert shared == alone
 
@@ -82,8 +82,8 @@ def test_pages_dealt_to_workers_are_the_same_as_mkdocs_builds(tmp_path):
 
     docs = _docs(tmp_path, _pages(40))
     build(_config(docs, tmp_path / "alone"))
-    build_shared(_config(docs, tmp_path / "shared"), workers=2, min_pages=0)
-    alone, shared = _tree(tmp_path / "alone"), _tree(tmp_path / "shared")
+    build_shared(_config(docs, tmp_path / "forked"), workers=2, min_pages=0)
+    alone, shared = _tree(tmp_path / "alone"), _tree(tmp_path / "forked")
     assert "p39/index.html" in alone and "sitemap.xml" in alone
     assert shared == alone
 
@@ -95,7 +95,7 @@ def test_a_warning_in_a_worker_stops_a_strict_build(tmp_path):
     pages["p39.md"] = "# 页\n\n[断开的链接](missing.md)\n"  # the last page: never the first process's
     docs = _docs(tmp_path, pages)
     with pytest.raises(Abort, match="1 warnings in strict mode"):
-        build_shared(_config(docs, tmp_path / "shared"), workers=2, min_pages=0)
+        build_shared(_config(docs, tmp_path / "forked"), workers=2, min_pages=0)
 
 
 def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path):
@@ -105,7 +105,7 @@ def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path):
     from jinja2 import TemplateNotFound
 
     with pytest.raises(TemplateNotFound):
-        build_shared(_config(docs, tmp_path / "shared"), workers=2, min_pages=0)
+        build_shared(_config(docs, tmp_path / "forked"), workers=2, min_pages=0)
 
 
 def test_an_anchor_missing_in_a_page_another_worker_converted_is_reported(tmp_path, caplog):
@@ -115,7 +115,7 @@ def test_an_anchor_missing_in_a_page_another_worker_converted_is_reported(tmp_pa
     # p38 (first process: the index takes the first turn) links to an anchor p39 (the worker) lacks.
     pages["p38.md"] = "# 页 38\n\n[去](p39.md#没有这一节)\n"
     docs = _docs(tmp_path, pages)
-    config = _config(docs, tmp_path / "shared", validation={"anchors": "warn", "nav": {"omitted_files": "ignore"}})
+    config = _config(docs, tmp_path / "forked", validation={"anchors": "warn", "nav": {"omitted_files": "ignore"}})
     with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(Abort):
         build_shared(config, workers=2, min_pages=0)
     assert any("没有这一节" in r.getMessage() for r in caplog.records)
@@ -128,6 +128,6 @@ def test_few_pages_are_built_by_one_process(tmp_path, monkeypatch):
     real_fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
     docs = _docs(tmp_path, _pages(10))
-    build_shared(_config(docs, tmp_path / "shared"), workers=2)  # 11 pages: below the default threshold
+    build_shared(_config(docs, tmp_path / "forked"), workers=2)  # 11 pages: below the default threshold
     assert forks == []
-    assert (tmp_path / "shared" / "p9" / "index.html").is_file()
+    assert (tmp_path / "forked" / "p9" / "index.html").is_file()
