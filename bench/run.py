@@ -51,8 +51,9 @@ def run_measured(kind: str, first: Path, second: Path) -> dict:
         raise SystemExit(f"bench: {kind} run failed (exit {done.returncode})")
     result = json.loads(done.stdout)
     result["process_seconds"] = process_seconds
-    # CPU time of the process and its workers: steadier than wall time when other jobs share the machine.
-    result["cpu_seconds"] = _children_cpu() - cpu_before
+    # CPU time of the process and its workers, less the memory sampler's: steadier than wall time
+    # when other jobs share the machine.
+    result["cpu_seconds"] = _children_cpu() - cpu_before - result["sampler_cpu_seconds"]
     return result
 
 

@@ -46,6 +46,10 @@ def test_bench_runs_once_on_a_small_root_and_writes_its_results(tmp_path):
         assert all(stage["seconds"] >= 0 and stage["peak_rss_mb"] > 0 for stage in summary[build]["stages"].values())
     assert summary["ratio_cold_to_bare"] > 0 and summary["ratio_rebuild_to_bare"] > 0
     assert len(entry["runs"]) == 1
+    for kind, run in entry["runs"][0].items():
+        # The memory sampler's own CPU is measured and left out of the build's (it is a child too).
+        assert 0 < run["sampler_cpu_seconds"] < run["process_seconds"], kind
+        assert run["cpu_seconds"] > 0, kind
     for name in report.seconds:
         assert f"\n  {name} " in done.stdout
     assert "build / bare mkdocs (wall)" in done.stdout

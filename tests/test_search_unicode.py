@@ -27,6 +27,8 @@ NAME = "\U00020bb7某平"  # 𠮷某平
 RTL_REGION = "达尔罕茂明安联合旗 שלום"
 SPACED_CATEGORY = "违规收受  礼金"
 CASE = "/cases/NMG-2021-11-15-01/"
+# A title as copied out of a PDF: ⻓ (U+2ED3, CJK Radicals Supplement) where 长 is meant.
+RADICAL_CASE = "/cases/BT-2021-10-08-01/"
 
 
 def test_normalised_keeps_ideographs_its_unicode_tables_may_not_know():
@@ -52,6 +54,8 @@ def unicode_site(tmp_path_factory):
     text = text.replace("region: 达尔罕茂明安联合旗", f'region: "{RTL_REGION}"')
     text = text.replace("category: 违规收受礼金", f'category: "{SPACED_CATEGORY}"')
     bulletin.write_text(text, encoding="utf-8")
+    other = root / "2021-11" / "bulletins" / "BT-2021-10-08.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("原副局长", "原副局\u2ed3"), encoding="utf-8")
     shutil.copy(REPO / "mkdocs.yml", work / "mkdocs.yml")
     report = pipeline.build(root, work / "site", work, base_url="https://jd.example.org/")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(report.site_dir)))
@@ -94,6 +98,20 @@ def test_a_query_outside_the_bmp_finds_its_case_marked_on_its_characters(unicode
     wanted = "".join(ch for ch in query if ch != " ")
     assert "".join(marks) == wanted, marks  # the whole query marked, no character more or less
     assert NAME in title.inner_text()
+
+
+@pytest.mark.parametrize(
+    ("query", "case", "marked"),
+    [("副旗\u2ed3", CASE, "副旗长"), ("原副局长李某华", RADICAL_CASE, "原副局\u2ed3李某华")],
+    ids=["radical-in-the-query", "radical-in-the-text"],
+)
+def test_a_radical_finds_the_ideograph_it_stands_for(unicode_site, page, query, case, marked):
+    _, served = unicode_site
+    page.goto(f"{served}/search/?q={quote(query)}")
+    _wait(page)
+    assert _hrefs(page)[:1] == [case], page.inner_text("#portal-search-status")
+    marks = page.locator(f".sr-group li a[href='{case}'] mark").all_inner_texts()
+    assert "".join(marks) == marked  # the characters as written, radical or not
 
 
 def test_the_browser_normalises_as_python_does(unicode_site, page):

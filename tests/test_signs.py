@@ -495,6 +495,19 @@ def test_same_data_gives_the_same_bytes(kit, tmp_path):
             )
 
 
+def test_the_kit_is_the_same_after_a_site_build_in_the_same_process(tmp_path):
+    """mkdocs gets the data's date through SOURCE_DATE_EPOCH, which reportlab reads too: the
+    build must not leave it behind for the print files drawn after it."""
+    before, after = tmp_path / "before", tmp_path / "after"
+    pipeline.make_kit(MINIMAL, before, tmp_path / "w1", base_url=BASE_URL)
+    pipeline.build(MINIMAL, tmp_path / "site", tmp_path / "w2", base_url=BASE_URL)
+    pipeline.make_kit(MINIMAL, after, tmp_path / "w3", base_url=BASE_URL)
+    names = sorted(p.relative_to(before).as_posix() for p in before.rglob("*.pdf"))
+    assert names and names == sorted(p.relative_to(after).as_posix() for p in after.rglob("*.pdf"))
+    for name in names:
+        assert (before / name).read_bytes() == (after / name).read_bytes(), name
+
+
 def test_invalid_export_writes_nothing(tmp_path, capsys):
     data_root = overlay(MINIMAL, TESTS / "invalid" / "duplicate-ids", tmp_path / "data")
     out = tmp_path / "kit"

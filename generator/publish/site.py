@@ -7,17 +7,18 @@ site exactly as it was. This is the only module that runs mkdocs.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import ctypes.util
 import html
 import io
-import ctypes.util
 import logging
 import os
 import shutil
 import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 import yaml
 
@@ -46,11 +47,31 @@ def run_mkdocs(
     The pages are converted by `workers` processes (one per core unless told), the output the same.
     """
     workers = worker_count() if workers is None else workers
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    # The only date in the output (sitemap, gzip header) is the data's, never the clock's.
-    os.environ["SOURCE_DATE_EPOCH"] = str(
-        int(datetime(data_date.year, data_date.month, data_date.day, tzinfo=timezone.utc).timestamp())
-    )
+    # The only date in the output (sitemap, gzip header) is the data's, never the clock's. Set for
+    # this run only: reportlab reads the same variable, and the print files drawn after it must
+    # not depend on whether mkdocs ran first in the process.
+    epoch = int(datetime(data_date.year, data_date.month, data_date.day, tzinfo=timezone.utc).timestamp())
+    with _environment(
+        {"SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1")}
+    ):
+        _build(settings, out_dir, plugins or {}, workers)
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _build(settings: Settings, out_dir: Path, plugins: dict[str, BasePlugin], workers: int) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -61,10 +82,10 @@ def run_mkdocs(
         if settings.overrides_dir is not None:  # the site folder's own templates win over the tool's
             config.theme.dirs.insert(0, str(settings.overrides_dir))
         own = {"portal-release-sources": _release_sources(), "portal-data-page-files": _data_page_files()}
-        for name, plugin in {**own, **(plugins or {})}.items():
+        for name, plugin in {**own, **plugins}.items():
             config.plugins[name] = plugin  # registers its on_* events
         # Pages are shared among the cores only when no plugin keeps state across pages.
-        if workers > 1 and all(getattr(p, "stateless_per_page", False) for p in {**own, **(plugins or {})}.values()):
+        if workers > 1 and all(getattr(p, "stateless_per_page", False) for p in {**own, **plugins}.values()):
             build_shared(config, workers)
         else:
             build(config)

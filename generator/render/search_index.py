@@ -38,7 +38,7 @@ from generator.model.records import Archive
 from generator.render.facets import Facet, case_entries, disposition_kinds
 from generator.render.markup import render_restricted_markdown
 from generator.render.traditional import traditional_pairs
-from generator.validate.lookalikes import facet_key
+from generator.validate.lookalikes import RADICALS, facet_key
 
 KINDS = ("案例", "通报", "项目")
 # Bytes of encoded postings per shard before gzip: about 0.7 KB gzip each, as much again in
@@ -281,7 +281,7 @@ def render_search_index(archive: Archive, facets: tuple[Facet, ...]) -> tuple[di
     """Every file of the index by site-relative path, and what the search page must name."""
     documents = search_documents(archive)
     raw = set().union(*(text for document in documents for _, text in document.fields))
-    as_is = _translation(raw, {})
+    as_is = _translation(raw, RADICALS)  # a radical in the text brings its ideograph's pairs
     pairs = traditional_pairs({ch for kept in as_is.values() if kept for ch in kept})
     postings = _postings(documents, _translation(raw, dict(zip(pairs[::2], pairs[1::2]))))
     shards = max(1, math.ceil(sum(len(t) * 3 + len(p) for t, p in postings.items()) / SHARD_TARGET_BYTES))
