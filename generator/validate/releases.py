@@ -80,8 +80,10 @@ def validate_data_root(
 ) -> tuple[tuple[Release, ...], tuple[Problem, ...]]:
     """All releases, oldest first, checked in order: references may name earlier releases."""
     problems = list(raw.problems)
-    known_projects: set[str] = set()
-    known_windows: set[str] = set()
+    # "Listed in an earlier release" includes releases that have left the data root: the register
+    # keeps the project or window of every code it published, and the model its last record.
+    known_projects = {code.project_id.casefold() for code in register.values() if code.project_id}
+    known_windows = {code.window_id.casefold() for code in register.values() if code.window_id}
     owners = dict(register)  # code key → published code, grows release by release
     case_owners: dict[str, PublishedCase] = {}  # case key → its first publication, likewise
     releases = []
