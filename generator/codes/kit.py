@@ -24,7 +24,7 @@ TEMPLATES_DIR = resources.TEMPLATES_DIR / "signs"
 MANIFEST_NAME = "manifest.csv"
 PROOFS_NAME = "proof-sheets.pdf"
 MASTERS_DIR = "masters"
-PANELS_DIR = "panels"  # a 工程公示牌 per project (codes/panel.py)
+PANELS_DIR = "panels"  # a 工程公示牌 per code (codes/panel.py)
 # What a sign maker's machine is likely to have; the PDF master carries its own font.
 SVG_FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
 MANIFEST_COLUMNS = (
@@ -42,7 +42,7 @@ MANIFEST_COLUMNS = (
     "proof_sheet",
     "proof_page",
     "first_release",
-    "panel_svg",  # the project's board, on the row of the code it shows
+    "panel_svg",  # the code's board
     "panel_pdf",
 )
 
@@ -150,21 +150,19 @@ def render_master_svg(code: signs.SignCode, layout: signs.MasterLayout) -> str:
 def render_panels(
     archive: Archive, chosen: tuple[signs.SignCode, ...], board: BoardSettings, progress: Progress
 ) -> tuple[dict[str, str | bytes], dict[str, str]]:
-    """A board per project of the chosen codes, showing its first chosen code (codes in id order).
+    """A board per chosen code: a project with a sign at each gate or section has a board for each,
+    every one with its own code and the place it was issued for.
 
-    Also the board of each code shown on one: code id → the boards' path without its suffix.
+    Also the board of each code: code id → the board's path without its suffix.
     """
     projects = {record.project.key: record.project for record in archive.projects}
-    shown: dict[str, signs.SignCode] = {}
-    for code in chosen:
-        shown.setdefault(code.project_id.casefold(), code)
-    progress(f"排版 {len(shown)} 块工程公示牌（{board.width_mm:g} × {board.height_mm:g} mm）")
+    progress(f"排版 {len(chosen)} 块工程公示牌（{board.width_mm:g} × {board.height_mm:g} mm）")
     files: dict[str, str | bytes] = {}
     boards: dict[str, str] = {}
-    for key, code in shown.items():
-        rows = panel.panel_rows(projects[key], board.hotline)
+    for code in chosen:
+        rows = panel.panel_rows(projects[code.project_id.casefold()], board.hotline)
         layout = panel.panel_layout(code, rows, board.width_mm, board.height_mm)
-        stem = f"{PANELS_DIR}/{code.project_id}"
+        stem = f"{PANELS_DIR}/{code.code_id}"
         files[f"{stem}.svg"] = render_panel_svg(code, layout)
         files[f"{stem}.pdf"] = panel.draw_panel_pdf(code, layout)
         boards[code.code_id] = stem

@@ -1,4 +1,4 @@
-"""The 工程公示牌: a whole board per project for the sign maker, its code with id and short URL beneath.
+"""The 工程公示牌: a whole board per code for the sign maker, its code with id, place and short URL beneath.
 
 The board is a setting (`extra.board`, default 1.2 × 0.9 m). Left, the
 project's name and who answers for it (owner, contractor, supervisor,
@@ -112,9 +112,10 @@ def panel_layout(code: signs.SignCode, rows: tuple[tuple[str, str], ...], width:
     top = margin
     centre = round(left + side / 2, 3)
     beneath = top + side
-    lines.append(
-        BoardLine(f"编号 {code.code_id}", centre, round(beneath + caption * 1.1, 3), round(caption, 3), "middle", True)
-    )
+    # The place the code was issued for (a gate, a section) tells the installer which board goes where.
+    named = f"编号 {code.code_id}" + (f"（{code.label}）" if code.label else "")
+    named_size = round(signs.fit_size(named, caption, column), 3)
+    lines.append(BoardLine(named, centre, round(beneath + caption * 1.1, 3), named_size, "middle", True))
     short = round(signs.fit_size(code.short_url, caption * 0.85, column), 3)
     lines.append(BoardLine(code.short_url, centre, round(beneath + caption * 2.2, 3), short, "middle"))
     slogan = round(signs.fit_size(signs.SLOGAN, caption * 0.8, column), 3)
@@ -135,7 +136,7 @@ def panel_layout(code: signs.SignCode, rows: tuple[tuple[str, str], ...], width:
 def draw_panel_pdf(code: signs.SignCode, layout: PanelLayout) -> bytes:
     out = io.BytesIO()
     size = (layout.width * mm, layout.height * mm)
-    canvas = signs.new_canvas(out, size, f"{code.project_id} {TITLE}", code.project_name)
+    canvas = signs.new_canvas(out, size, f"{code.code_id} {TITLE}", code.project_name)
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(0, 0, size[0], size[1], stroke=0, fill=1)
     left = (layout.symbol_x - qr.QUIET_ZONE * layout.module) * mm

@@ -156,12 +156,20 @@ def _deal(doc_files: Sequence[File], nav_pages: set[str], workers: int) -> list[
 def _convert_and_write(
     share: list[File], config: MkDocsConfig, files: Files, nav: Navigation, env: Environment, write_once: bool
 ) -> None:
+    """The share's pages converted and written: those of the navigation as mkdocs does, the rest one by one.
+
+    mkdocs converts every page before it writes any, so it holds every page's HTML at once
+    (1.4 GB at 10× the sample). No page's output depends on another page's HTML, only on the
+    navigation's, so each page outside the navigation is converted, written and let go.
+    """
     from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template, _populate_page
     from mkdocs.structure.files import InclusionLevel
 
-    for file in share:
-        assert file.page is not None
-        _populate_page(file.page, config, files)
+    in_nav = {page.file.src_uri for page in nav.pages}
+    navigation = [file.page for file in share if file.src_uri in in_nav and file.page is not None]
+    others = [file.page for file in share if file.src_uri not in in_nav and file.page is not None]
+    for page in navigation:
+        _populate_page(page, config, files)
     env = config.plugins.on_env(env, config=config, files=files)
     # mkdocs writes the assets before the pages, so a page overrides an asset of the same path.
     if write_once:
@@ -171,9 +179,12 @@ def _convert_and_write(
         for template in config.extra_templates:
             _build_extra_template(template, files, config, nav)
     doc_files = _documentation_pages(files)
-    for file in share:
-        assert file.page is not None
-        _build_page(file.page, config, doc_files, nav, env)
+    for page in navigation:
+        _build_page(page, config, doc_files, nav, env)
+    for page in others:
+        _populate_page(page, config, files)
+        _build_page(page, config, doc_files, nav, env)
+        page.content = None  # written: what the anchor check needs is kept apart
 
 
 @dataclass

@@ -140,15 +140,20 @@ def render_pages(
     site: SiteInfo,
     complaint_url: str,
     project_changes: dict[str, tuple[ProjectHistoryEntry, ...]] | None = None,
-) -> dict[str, str]:
-    """Every page of content/ but the case archive's, by path relative to it."""
+) -> dict[str, bytes]:
+    """Every page of content/ but the case archive's, by path relative to it.
+
+    As UTF-8 bytes: a page of Chinese text as a Python string takes two bytes a character, markup
+    included, and these pages (every project's and code's) are held until written; at 10× the
+    sample that is 140 MB less.
+    """
     env = make_environment()
-    pages: dict[str, str] = {}
+    pages: dict[str, bytes] = {}
 
     def emit(rel_path: str, template: str, page: object) -> None:
         if rel_path in pages:
             raise ValueError(f"two pages for {rel_path}")
-        pages[rel_path] = env.get_template(template).render(page=page, site=site)
+        pages[rel_path] = env.get_template(template).render(page=page, site=site).encode("utf-8")
 
     current = [r for r in archive.projects if r.is_current]
     emit("index.md", "home.md.j2", _home(archive, current))

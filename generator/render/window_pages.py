@@ -122,15 +122,18 @@ class WindowStatsPage:
     charts: tuple[charts.BarChart, ...]  # drawn as files under assets/charts/
 
 
-def render_window_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[str, str]:
-    """Every window page, window code page, hall page, the windows' index and statistics, by path in content/."""
+def render_window_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[str, bytes]:
+    """Every window page, window code page, hall page, the windows' index and statistics, by path in content/.
+
+    As UTF-8 bytes, like `pages.render_pages`: tens of thousands of pages held until written.
+    """
     env = make_environment()
-    files: dict[str, str] = {}
+    files: dict[str, bytes] = {}
 
     def emit(rel_path: str, template: str, page: object) -> None:
         if rel_path in files:
             raise ValueError(f"two pages for {rel_path}")
-        files[rel_path] = env.get_template(template).render(page=page, site=site)
+        files[rel_path] = env.get_template(template).render(page=page, site=site).encode("utf-8")
 
     months = last_months(archive.newest.release_id)
     if not archive.windows:  # a format 1 export: the navigation's page says there are none yet
@@ -153,8 +156,8 @@ def render_window_pages(archive: Archive, site: SiteInfo, complaint_url: str) ->
     stats = _stats(archive, months)
     emit(f"{urls.WINDOW_INDEX}/stats.md", "window_stats.md.j2", stats)
     for chart in stats.charts:
-        files[chart.rel_path] = charts.render_chart(chart)
-    files.update(render_window_feed(archive, site))
+        files[chart.rel_path] = charts.render_chart(chart).encode("utf-8")
+    files.update((rel_path, text.encode("utf-8")) for rel_path, text in render_window_feed(archive, site).items())
     return files
 
 
