@@ -35,7 +35,7 @@ from generator.publish.register_file import (
     publish_register,
     refuse_register_behind_site,
 )
-from generator.publish.writer import OutputTree, write_tree
+from generator.publish.writer import OutputTree, StreamingTree, write_tree
 from generator.read import read_data_root
 from generator.render import changes
 from generator.render.changes import ChangeReport
@@ -147,7 +147,7 @@ class _Run:
     remover: threading.Thread  # deleting the site the last build replaced
     drawing: PendingCodes
     reports: tuple[ChangeReport, ...]
-    content: OutputTree
+    content: StreamingTree
     pages: int
     written: int
     register_text: str
@@ -191,16 +191,16 @@ def _render(run: _Run) -> None:
     }
     pagecache.remove_retired(settings.cache_dir)
     content_key = pagecache.inputs_key(run.checked.sources, key_settings)
-    rendered = pagecache.load(settings.page_cache, content_key)
-    if rendered is None:
-        problems = run.checked.problems
-        rendered = render_content(run.shown, site_info, problems, run.reports, settings.complaint_url, run.notices)
-        pagecache.store(settings.page_cache, content_key, rendered)
-    run.pages = sum(1 for rel_path in rendered if rel_path.endswith(".md"))
-    run.content = OutputTree(settings.content_dir)
-    while rendered:  # each page held once: as text until it is added as bytes
-        rel_path, data = rendered.popitem()
-        run.content.add(rel_path, data)
+    # Each file goes to content/ as it is made or read back, never all held at once.
+    run.content = StreamingTree(settings.content_dir)
+    problems, complaint_url = run.checked.problems, settings.complaint_url
+    pagecache.fill(
+        run.content,
+        settings.page_cache,
+        content_key,
+        lambda emit: render_content(run.shown, site_info, problems, run.reports, complaint_url, run.notices, emit),
+    )
+    run.pages = sum(1 for rel_path in run.content.names if rel_path.endswith(".md"))
 
 
 def _codes(run: _Run) -> None:
@@ -215,7 +215,8 @@ def _codes(run: _Run) -> None:
 
 
 def _write(run: _Run) -> None:
-    run.written += write_tree(run.content)[0]
+    run.content.finish()  # the stale files: every other one was written as it came
+    run.written += run.content.written
     del run.content  # mkdocs reads content/ from disk
     return_freed_memory()
     run.staged = site.clear_staging(run.settings.site_dir)  # what an interrupted build left behind

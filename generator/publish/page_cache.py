@@ -14,11 +14,13 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
+from typing import BinaryIO
 
 from generator import resources
+from generator.publish.writer import StreamingTree
 
 GENERATOR_DIR = Path(__file__).resolve().parent.parent  # the whole package: every stage shapes the pages
 CACHE_FORMAT = 3
@@ -51,46 +53,115 @@ def inputs_key(sources: Mapping[str, str], settings: dict[str, str]) -> str:
 _FOOTER = 20  # the table's offset, as ASCII digits, ends the file
 
 
-def load(cache_file: Path, key: str) -> dict[str, str | bytes] | None:
-    """The cached pages when they were rendered from the same inputs, else None."""
-    try:
-        with open(cache_file, "rb") as cached:
-            cached.seek(-_FOOTER, os.SEEK_END)
-            table_at = int(cached.read(_FOOTER))
-            cached.seek(table_at)
-            table = json.loads(cached.read()[:-_FOOTER])
-            if not isinstance(table, dict) or table.get("format") != CACHE_FORMAT or table.get("key") != key:
-                return None
-            cached.seek(0)
-            pages: dict[str, str | bytes] = {}
-            for rel_path, size, is_text in table["files"]:
-                data = cached.read(size)
-                if len(data) != size:
-                    return None  # cut short
-                pages[rel_path] = data.decode("utf-8") if is_text else data
-            return pages
-    except (OSError, ValueError, TypeError, KeyError):
-        return None  # absent or damaged: rendered again
+def cached_files(cache_file: Path, key: str) -> Iterator[tuple[str, bytes]] | None:
+    """The cached files in the order stored, read one at a time, when rendered from the same inputs; else None.
 
-
-def store(cache_file: Path, key: str, pages: dict[str, str | bytes]) -> None:
-    """The files' bytes one after another, then one line of JSON naming each with its size, then its offset.
-
-    Written file by file, never as one string: at ten times the sample the pages are over
-    100 MB, and one JSON document of them would hold that much memory twice more.
+    One at a time: at ten times the sample the pages are 470 MB, which the writer need not hold.
     """
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache_file.with_name(f".{cache_file.name}.tmp")
-    files = []
-    with open(temporary, "wb") as out:
+    try:
+        cached = open(cache_file, "rb")
+    except OSError:
+        return None  # absent: rendered again
+    try:
+        files = _table(cached, key)
+    except (OSError, ValueError, TypeError, KeyError):
+        files = None  # damaged: rendered again
+    if files is None:
+        cached.close()
+        return None
+    return _read(cached, files)
+
+
+def _table(cached: BinaryIO, key: str) -> list[tuple[str, int]] | None:
+    cached.seek(-_FOOTER, os.SEEK_END)
+    table_at = int(cached.read(_FOOTER))
+    cached.seek(table_at)
+    table = json.loads(cached.read()[:-_FOOTER])
+    if not isinstance(table, dict) or table.get("format") != CACHE_FORMAT or table.get("key") != key:
+        return None
+    files = [(str(rel_path), int(size)) for rel_path, size, _ in table["files"]]
+    # Every file's bytes there before the table: a cache cut short is known before any is handed out.
+    return files if sum(size for _, size in files) == table_at else None
+
+
+def _read(cached: BinaryIO, files: list[tuple[str, int]]) -> Iterator[tuple[str, bytes]]:
+    with cached:
+        cached.seek(0)
+        for rel_path, size in files:
+            data = cached.read(size)
+            if len(data) != size:
+                raise OSError(f"{cached.name} changed while it was read")
+            yield rel_path, data
+
+
+def load(cache_file: Path, key: str) -> dict[str, bytes] | None:
+    """All the cached files at once (for a look inside), or None."""
+    files = cached_files(cache_file, key)
+    return None if files is None else dict(files)
+
+
+class CacheWriter:
+    """The files' bytes one after another as they come, then one line of JSON naming each with its size, then its offset.
+
+    Written file by file and put in place only by `commit`: a render that fails half-way
+    leaves the previous cache as it was, and never half a cache under its real name.
+    """
+
+    def __init__(self, cache_file: Path) -> None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        self.cache_file = cache_file
+        self.temporary = cache_file.with_name(f".{cache_file.name}.tmp")
+        self.out: BinaryIO = open(self.temporary, "wb")
+        self.files: list[list[object]] = []
+
+    def add(self, rel_path: str, data: str | bytes) -> None:
+        encoded = data.encode("utf-8") if isinstance(data, str) else data
+        self.out.write(encoded)
+        self.files.append([rel_path, len(encoded), isinstance(data, str)])
+
+    def commit(self, key: str) -> None:
+        table_at = self.out.tell()
+        self.out.write(
+            json.dumps({"format": CACHE_FORMAT, "key": key, "files": self.files}, ensure_ascii=False).encode()
+        )
+        self.out.write(f"{table_at:>{_FOOTER}}".encode("ascii"))
+        self.out.close()
+        os.replace(self.temporary, self.cache_file)
+
+    def __enter__(self) -> CacheWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.out.closed:  # not committed: what was written is not a cache
+            self.out.close()
+            self.temporary.unlink(missing_ok=True)
+
+
+def store(cache_file: Path, key: str, pages: Mapping[str, str | bytes]) -> None:
+    with CacheWriter(cache_file) as cache:
         for rel_path, data in pages.items():
-            encoded = data.encode("utf-8") if isinstance(data, str) else data
-            out.write(encoded)
-            files.append([rel_path, len(encoded), isinstance(data, str)])
-        table_at = out.tell()
-        out.write(json.dumps({"format": CACHE_FORMAT, "key": key, "files": files}, ensure_ascii=False).encode())
-        out.write(f"{table_at:>{_FOOTER}}".encode("ascii"))
-    os.replace(temporary, cache_file)  # never half a cache under its real name
+            cache.add(rel_path, data)
+        cache.commit(key)
+
+
+def fill(
+    content: StreamingTree, cache_file: Path, key: str, render: Callable[[Callable[[str, str | bytes], None]], None]
+) -> None:
+    """`content` from the cache when it was rendered from the same inputs; else rendered, each file
+    written to `content` and to a new cache as it comes."""
+    cached = cached_files(cache_file, key)
+    if cached is not None:
+        for rel_path, data in cached:
+            content.add(rel_path, data)
+        return
+    with CacheWriter(cache_file) as cache:
+
+        def emit(rel_path: str, data: str | bytes) -> None:
+            content.add(rel_path, data)
+            cache.add(rel_path, data)
+
+        render(emit)
+        cache.commit(key)
 
 
 def remove_retired(cache_dir: Path) -> None:

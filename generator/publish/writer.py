@@ -27,6 +27,55 @@ class OutputTree:
         self.files[rel_path] = data.encode("utf-8") if isinstance(data, str) else data
 
 
+class StreamingTree:
+    """The files one folder should hold after this build, each written as it comes (content/ at 10× the
+    sample is 470 MB, more than it is worth holding); `finish` then removes the stale ones."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.names: set[str] = set()
+        self.written = 0
+        root.mkdir(parents=True, exist_ok=True)
+        self._folders_made = {root}
+
+    def add(self, rel_path: str, data: bytes | str) -> None:
+        if rel_path in self.names:
+            raise ValueError(f"{self.root / rel_path} would be written twice")
+        if rel_path.startswith("/") or ".." in Path(rel_path).parts:
+            raise ValueError(f"{rel_path} is outside {self.root}")
+        self.names.add(rel_path)
+        if self._write(self.root / rel_path, data.encode("utf-8") if isinstance(data, str) else data):
+            self.written += 1
+
+    def _write(self, path: Path, data: bytes) -> bool:
+        try:
+            if path.read_bytes() == data:
+                return False
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            pass
+        if path.parent not in self._folders_made:  # once per folder, not once per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders_made.add(path.parent)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)  # never a half-written file under its real name
+        return True
+
+    def finish(self, keep: tuple[str, ...] = (), removable: Callable[[str], bool] = lambda rel_path: True) -> int:
+        """Remove every file not added, unless kept or not `removable`; the number removed."""
+        removed = 0
+        wanted = self.names | set(keep)
+        for dirpath, dirnames, filenames in os.walk(self.root, topdown=False):
+            for name in filenames:
+                rel_path = Path(dirpath, name).relative_to(self.root).as_posix()
+                if rel_path not in wanted and removable(rel_path):
+                    Path(dirpath, name).unlink()
+                    removed += 1
+            if dirpath != str(self.root) and not os.listdir(dirpath) and removable(_rel_dir(self.root, dirpath)):
+                os.rmdir(dirpath)
+        return removed
+
+
 def write_tree(
     tree: OutputTree, keep: tuple[str, ...] = (), removable: Callable[[str], bool] = lambda rel_path: True
 ) -> tuple[int, int]:
@@ -34,35 +83,10 @@ def write_tree(
 
     Returns (written, removed).
     """
-    tree.root.mkdir(parents=True, exist_ok=True)
-    written = 0
-    folders_made = {tree.root}
+    stream = StreamingTree(tree.root)
     for rel_path in sorted(tree.files):
-        path = tree.root / rel_path
-        data = tree.files[rel_path]
-        try:
-            if path.read_bytes() == data:
-                continue
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            pass
-        if path.parent not in folders_made:  # once per folder, not once per file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders_made.add(path.parent)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)  # never a half-written file under its real name
-        written += 1
-    removed = 0
-    wanted = set(tree.files) | set(keep)
-    for dirpath, dirnames, filenames in os.walk(tree.root, topdown=False):
-        for name in filenames:
-            rel_path = Path(dirpath, name).relative_to(tree.root).as_posix()
-            if rel_path not in wanted and removable(rel_path):
-                Path(dirpath, name).unlink()
-                removed += 1
-        if dirpath != str(tree.root) and not os.listdir(dirpath) and removable(_rel_dir(tree.root, dirpath)):
-            os.rmdir(dirpath)
-    return written, removed
+        stream.add(rel_path, tree.files[rel_path])
+    return stream.written, stream.finish(keep, removable)
 
 
 def _rel_dir(root: Path, dirpath: str) -> str:

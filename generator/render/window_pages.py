@@ -122,23 +122,20 @@ class WindowStatsPage:
     charts: tuple[charts.BarChart, ...]  # drawn as files under assets/charts/
 
 
-def render_window_pages(archive: Archive, site: SiteInfo, complaint_url: str) -> dict[str, bytes]:
-    """Every window page, window code page, hall page, the windows' index and statistics, by path in content/.
-
-    As UTF-8 bytes, like `pages.render_pages`: tens of thousands of pages held until written.
-    """
+def render_window_pages(
+    archive: Archive, site: SiteInfo, complaint_url: str, emit_file: Callable[[str, bytes], None]
+) -> None:
+    """Every window page, window code page, hall page, the windows' index and statistics, each handed to
+    `emit_file` by path in content/, as UTF-8 bytes (like `pages.render_pages`)."""
     env = make_environment()
-    files: dict[str, bytes] = {}
 
     def emit(rel_path: str, template: str, page: object) -> None:
-        if rel_path in files:
-            raise ValueError(f"two pages for {rel_path}")
-        files[rel_path] = env.get_template(template).render(page=page, site=site).encode("utf-8")
+        emit_file(rel_path, env.get_template(template).render(page=page, site=site).encode("utf-8"))
 
     months = last_months(archive.newest.release_id)
     if not archive.windows:  # a format 1 export: the navigation's page says there are none yet
         emit(f"{urls.WINDOW_INDEX}/index.md", "windows.md.j2", _index(archive, [], months[-1]))
-        return files
+        return
     pages = _WindowPages(archive, complaint_url, months)
     by_key = {r.window.key: r for r in archive.windows}
     for record in archive.windows:
@@ -156,9 +153,9 @@ def render_window_pages(archive: Archive, site: SiteInfo, complaint_url: str) ->
     stats = _stats(archive, months)
     emit(f"{urls.WINDOW_INDEX}/stats.md", "window_stats.md.j2", stats)
     for chart in stats.charts:
-        files[chart.rel_path] = charts.render_chart(chart).encode("utf-8")
-    files.update((rel_path, text.encode("utf-8")) for rel_path, text in render_window_feed(archive, site).items())
-    return files
+        emit_file(chart.rel_path, charts.render_chart(chart).encode("utf-8"))
+    for rel_path, text in render_window_feed(archive, site).items():
+        emit_file(rel_path, text.encode("utf-8"))
 
 
 class _WindowPages:
