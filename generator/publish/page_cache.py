@@ -94,12 +94,6 @@ def _read(cached: BinaryIO, files: list[tuple[str, int]]) -> Iterator[tuple[str,
             yield rel_path, data
 
 
-def load(cache_file: Path, key: str) -> dict[str, bytes] | None:
-    """All the cached files at once (for a look inside), or None."""
-    files = cached_files(cache_file, key)
-    return None if files is None else dict(files)
-
-
 class CacheWriter:
     """The files' bytes one after another as they come, then one line of JSON naming each with its size, then its offset.
 
@@ -135,13 +129,6 @@ class CacheWriter:
         if not self.out.closed:  # not committed: what was written is not a cache
             self.out.close()
             self.temporary.unlink(missing_ok=True)
-
-
-def store(cache_file: Path, key: str, pages: Mapping[str, str | bytes]) -> None:
-    with CacheWriter(cache_file) as cache:
-        for rel_path, data in pages.items():
-            cache.add(rel_path, data)
-        cache.commit(key)
 
 
 def fill(
