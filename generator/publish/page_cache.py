@@ -23,7 +23,7 @@ from generator import resources
 from generator.publish.writer import StreamingTree
 
 GENERATOR_DIR = Path(__file__).resolve().parent.parent  # the whole package: every stage shapes the pages
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4  # 4: each file named by path and size only (3 also said whether it was text)
 # Libraries whose output is part of a page (templates, escaping, restricted Markdown).
 LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "opencc")  # opencc: the search page's traditional characters
 # Caches of earlier versions of the tool, in .cache/: nothing reads them any more.
@@ -79,7 +79,7 @@ def _table(cached: BinaryIO, key: str) -> list[tuple[str, int]] | None:
     table = json.loads(cached.read()[:-_FOOTER])
     if not isinstance(table, dict) or table.get("format") != CACHE_FORMAT or table.get("key") != key:
         return None
-    files = [(str(rel_path), int(size)) for rel_path, size, _ in table["files"]]
+    files = [(str(rel_path), int(size)) for rel_path, size in table["files"]]
     # Every file's bytes there before the table: a cache cut short is known before any is handed out.
     return files if sum(size for _, size in files) == table_at else None
 
@@ -106,12 +106,11 @@ class CacheWriter:
         self.cache_file = cache_file
         self.temporary = cache_file.with_name(f".{cache_file.name}.tmp")
         self.out: BinaryIO = open(self.temporary, "wb")
-        self.files: list[list[object]] = []
+        self.files: list[tuple[str, int]] = []
 
-    def add(self, rel_path: str, data: str | bytes) -> None:
-        encoded = data.encode("utf-8") if isinstance(data, str) else data
-        self.out.write(encoded)
-        self.files.append([rel_path, len(encoded), isinstance(data, str)])
+    def add(self, rel_path: str, data: bytes) -> None:
+        self.out.write(data)
+        self.files.append((rel_path, len(data)))
 
     def commit(self, key: str) -> None:
         table_at = self.out.tell()
@@ -144,8 +143,9 @@ def fill(
     with CacheWriter(cache_file) as cache:
 
         def emit(rel_path: str, data: str | bytes) -> None:
-            content.add(rel_path, data)
-            cache.add(rel_path, data)
+            encoded = data.encode("utf-8") if isinstance(data, str) else data  # once, for both
+            content.add(rel_path, encoded)
+            cache.add(rel_path, encoded)
 
         render(emit)
         cache.commit(key)

@@ -8,7 +8,7 @@ rebuild with nothing changed changes nothing), and removes stale files.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 
 
@@ -20,10 +20,7 @@ class OutputTree:
         self.files: dict[str, bytes] = {}
 
     def add(self, rel_path: str, data: bytes | str) -> None:
-        if rel_path in self.files:
-            raise ValueError(f"{self.root / rel_path} would be written twice")
-        if rel_path.startswith("/") or ".." in Path(rel_path).parts:
-            raise ValueError(f"{rel_path} is outside {self.root}")
+        _check_new_path(self.root, self.files, rel_path)
         self.files[rel_path] = data.encode("utf-8") if isinstance(data, str) else data
 
 
@@ -39,10 +36,7 @@ class StreamingTree:
         self._folders_made = {root}
 
     def add(self, rel_path: str, data: bytes | str) -> None:
-        if rel_path in self.names:
-            raise ValueError(f"{self.root / rel_path} would be written twice")
-        if rel_path.startswith("/") or ".." in Path(rel_path).parts:
-            raise ValueError(f"{rel_path} is outside {self.root}")
+        _check_new_path(self.root, self.names, rel_path)
         self.names.add(rel_path)
         if self._write(self.root / rel_path, data.encode("utf-8") if isinstance(data, str) else data):
             self.written += 1
@@ -87,6 +81,13 @@ def write_tree(
     for rel_path in sorted(tree.files):
         stream.add(rel_path, tree.files[rel_path])
     return stream.written, stream.finish(keep, removable)
+
+
+def _check_new_path(root: Path, taken: Container[str], rel_path: str) -> None:
+    if rel_path in taken:
+        raise ValueError(f"{root / rel_path} would be written twice")
+    if rel_path.startswith("/") or ".." in Path(rel_path).parts:
+        raise ValueError(f"{rel_path} is outside {root}")
 
 
 def _rel_dir(root: Path, dirpath: str) -> str:
