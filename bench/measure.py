@@ -157,6 +157,7 @@ def measure_build(data_root: Path, work_dir: Path) -> dict:
         work_dir,
         base_url="https://jd.example.org/",
         progress=lambda label: starts.append(time.monotonic()),
+        keep_archive=False,  # as `portal build` does
     )
     ended = time.monotonic()
     sampler.stop()
@@ -171,9 +172,9 @@ def measure_build(data_root: Path, work_dir: Path) -> dict:
         "stages": stages,
         "pages": report.pages,
         "codes": report.codes,
-        "projects": len(report.archive.projects),
-        "bulletins": len(report.archive.bulletins),
-        "cases": sum(len(b.bulletin.cases) for b in report.archive.bulletins),
+        "projects": report.counts.projects,
+        "bulletins": report.counts.bulletins,
+        "cases": report.counts.cases,
     }
 
 

@@ -220,7 +220,7 @@ def _build(args: argparse.Namespace) -> int:
     settings = load_settings(args.work, args.data_root, args.out, args.base_url)
     out = settings.site_dir
     try:
-        report = pipeline.build_site(settings, strict=args.strict, progress=progress)
+        report = pipeline.build_site(settings, strict=args.strict, progress=progress, keep_archive=False)
     except ExportInvalid as exc:
         return _refuse_export(exc, f"未发布任何内容，{out} 保持不变。")
     except PartlyPublished as exc:
@@ -233,20 +233,18 @@ def _build(args: argparse.Namespace) -> int:
         print(f"写入时出错：{exc}\n未发布任何内容，{out} 保持不变。", file=sys.stderr)
         return 1
     _print_problems(report.problems)
-    archive = report.archive
+    counts = report.counts
     print()
     print(changes.render_report_text(report.changes, report.code_base_url, settings.qr_dir, out), end="")
     print()
     print(
-        f"已发布 {archive.newest.release_id} 期：{sum(r.is_current for r in archive.projects)} 个项目、"
-        f"{sum(c.is_current for c in archive.codes)} 个二维码、"
+        f"已发布 {counts.release_id} 期：{counts.current_projects} 个项目、{counts.current_codes} 个二维码、"
         + (
-            f"{sum(w.is_current for w in archive.windows)} 个服务窗口（"
-            f"{sum(c.is_current for c in archive.window_codes)} 个窗口二维码）、"
-            if archive.windows
+            f"{counts.current_windows} 个服务窗口（{counts.current_window_codes} 个窗口二维码）、"
+            if counts.windows
             else ""
         )
-        + f"{len(archive.bulletins)} 批通报，"
+        + f"{counts.bulletins} 批通报，"
         f"共 {report.pages} 个页面、{report.files} 个文件（清单 SHA256SUMS）；"
         f"用时 {time.perf_counter() - started:.1f} 秒；网站在 {out}/（本期更新：{out}/changes/）"
     )

@@ -89,6 +89,9 @@ class ExportInvalid(PortalError):
         super().__init__(f"{sum(p.is_error for p in problems)} 个错误")
         self.problems = problems
 
+    def __reduce__(self) -> tuple[type[ExportInvalid], tuple[tuple[Problem, ...]]]:
+        return (ExportInvalid, (self.problems,))  # found in the build's child process, raised in its parent
+
 
 class BuildFailed(PortalError):
     """The site could not be built from a valid export (mkdocs, disk, lock)."""

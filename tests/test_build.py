@@ -300,7 +300,7 @@ def test_an_internal_error_is_one_line_saying_what_to_report(tmp_path, monkeypat
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(pipeline, "render_content", broken)
+    monkeypatch.setattr(pipeline.export, "render_content", broken)
     assert _build(SMALL, tmp_path) == 1
     err = capsys.readouterr().err
     last = err.strip().splitlines()[-1]

@@ -79,7 +79,8 @@ def test_a_module_imports_only_earlier_stages_and_the_shared_modules(module):
         if source == "__main__":
             assert target == "cli"
             continue
-        assert kind not in ("pipeline", "cli") or source == "cli", f"{module} imports {target}"
+        # Only the command line drives the pipeline; the pipeline's own modules divide its work.
+        assert kind not in ("pipeline", "cli") or source in ("cli", kind), f"{module} imports {target}"
         assert STAGES[kind] <= STAGES[source], f"{module} (stage {source}) imports the later {target}"
 
 

@@ -10,10 +10,9 @@ its own share and everything mkdocs writes once (theme assets, sitemap, 404).
 The output is the same, byte for byte, as mkdocs' build (tested); only the
 wall time differs.
 
-What a worker knows that the first process needs comes home through a pipe:
-its warnings (strict mode counts them), its error if any, and its pages'
-anchors, so that links to an anchor of a page converted elsewhere are still
-checked. The shares are dealt out in turn, so every worker gets as many
+What a worker knows that the first process needs comes home: its warnings
+(strict mode counts them), its error if any, and its pages' anchors, so that
+links to an anchor of a page converted elsewhere are still checked. The shares are dealt out in turn, so every worker gets as many
 project pages, code pages and cases as the next. Plugins run in every
 process; one may take part only if it keeps no state across pages, which is
 why the caller says whether the build may be shared.
@@ -21,21 +20,19 @@ why the caller says whether the build may be shared.
 Workers are forked, not spawned: they start with the configuration, the
 files and the navigation already built and share the parent's memory until
 they write to it (the garbage collector's objects are frozen first so that
-its passes do not copy every page). A worker leaves with os._exit, never
-running the parent's clean-up.
+its passes do not copy every page); forked.py says how they report home.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import os
-import pickle
-import signal
-import sys
 from dataclasses import dataclass, field
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from generator.publish import forked
+from generator.publish.forked import Child
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -130,7 +127,7 @@ def _convert_in_shares(
         _convert_and_write(shares[0], config, files, nav, env, write_once=True)
     except BaseException:
         for child in children:  # their work is lost anyway: not waited for
-            _stop(child)
+            child.stop()
         raise
     finally:
         reports = [_collect(child) for child in children]
@@ -187,43 +184,18 @@ def _convert_and_write(
         page.content = None  # written: what the anchor check needs is kept apart
 
 
-@dataclass
-class _Child:
-    pid: int
-    reading: int
-
-
-def _fork_worker(share: list[File], config: MkDocsConfig, files: Files, nav: Navigation, env: Environment) -> _Child:
-    reading, writing = os.pipe()
-    sys.stdout.flush()  # else the worker would write the parent's buffered output a second time
-    sys.stderr.flush()
+def _fork_worker(share: list[File], config: MkDocsConfig, files: Files, nav: Navigation, env: Environment) -> Child:
     # The parent's objects stay shared: a collection in the child would touch them all. They stay
-    # frozen in the parent too (they live until the build ends; pipeline.py unfreezes after it),
+    # frozen in the parent too (they live until the build ends; pipeline/build.py unfreezes after it),
     # since unfreezing would also thaw what the caller froze.
     gc.freeze()
-    pid = os.fork()
-    if pid:
-        os.close(writing)
-        return _Child(pid, reading)
-    os.close(reading)
-    status = 0
-    try:
+
+    def work(send: forked.Send) -> None:
         counter = _count_warnings()
-        report = _WorkerReport()
-        try:
-            _convert_and_write(share, config, files, nav, env, write_once=False)
-            report.anchors = _anchors(share)
-        except BaseException as exc:  # every failure goes home to be raised there
-            report.error = exc if _picklable(exc) else RuntimeError(f"{type(exc).__name__}: {exc}")
-        report.warnings = dict(counter.counts)
-        with os.fdopen(writing, "wb") as pipe:
-            pickle.dump(report, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # nothing may reach the parent's code in this process
-        status = 1
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
+        _convert_and_write(share, config, files, nav, env, write_once=False)
+        send(_WorkerReport(warnings=dict(counter.counts), anchors=_anchors(share)))
+
+    return forked.fork(work)
 
 
 def _count_warnings() -> CountHandler:
@@ -239,22 +211,15 @@ def _count_warnings() -> CountHandler:
     return counter
 
 
-def _stop(child: _Child) -> None:
+def _collect(child: Child) -> _WorkerReport:
+    """The worker's report; its error as part of it, so that every worker is waited for first."""
     try:
-        os.kill(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _collect(child: _Child) -> _WorkerReport:
-    with os.fdopen(child.reading, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(child.pid, 0)
-    if not data or os.waitstatus_to_exitcode(status) != 0:
-        return _WorkerReport(error=RuntimeError(f"a build worker ended without a report (status {status})"))
-    report = pickle.loads(data)
-    assert isinstance(report, _WorkerReport)
-    return report
+        reports = list(child.messages())
+    except Exception as exc:
+        return _WorkerReport(error=exc)
+    if len(reports) != 1 or not isinstance(reports[0], _WorkerReport):
+        return _WorkerReport(error=forked.ChildFailed(f"a build worker sent {len(reports)} reports"))
+    return reports[0]
 
 
 def _anchors(share: list[File]) -> dict[str, tuple[set[str] | None, dict[str, dict[str, str]]]]:
@@ -274,11 +239,3 @@ def _take_anchors(files: Files, anchors: dict[str, tuple[set[str] | None, dict[s
         file.page.present_anchor_ids = present
         targets = ((files.get_file_from_path(uri), found) for uri, found in links.items())
         file.page.links_to_anchors = {target: found for target, found in targets if target is not None}
-
-
-def _picklable(exc: BaseException) -> bool:
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:  # any failure means it cannot travel
-        return False
-    return True
