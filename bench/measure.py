@@ -163,7 +163,11 @@ def measure_build(data_root: Path, work_dir: Path) -> dict:
     sampler.stop()
     stages = {}
     for name, (start, end) in stage_windows(starts, report.seconds).items():
-        stages[name] = {"seconds": report.seconds[name], "peak_rss": sampler.peak(start, end)}
+        stages[name] = {
+            "seconds": report.seconds[name],
+            "peak_rss": sampler.peak(start, end),
+            "peak_pss": sampler.peak(start, end, column=2),
+        }
     return {
         "seconds": ended - began,
         "peak_rss": max(sampler.peak(), _own_peak()),

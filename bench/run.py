@@ -131,7 +131,11 @@ def summarise(runs: list[dict]) -> dict:
             "peak_rss_mb": median([run[build]["peak_rss"] for run in runs]) / MB,
             "peak_pss_mb": median([run[build].get("peak_pss", 0) for run in runs]) / MB,
             "stages": {
-                name: {"seconds": stage_median(name, "seconds"), "peak_rss_mb": stage_median(name, "peak_rss") / MB}
+                name: {
+                    "seconds": stage_median(name, "seconds"),
+                    "peak_rss_mb": stage_median(name, "peak_rss") / MB,
+                    "peak_pss_mb": stage_median(name, "peak_pss") / MB,
+                }
                 for name in stage_names
             },
         }
@@ -157,20 +161,19 @@ def scale_table(label: str, runs: int, s: dict) -> str:
     lines = [
         f"{label}: {c['projects']} projects, {c['codes']} codes, {c['bulletins']} bulletins, "
         f"{c['cases']} cases, {c['pages']} pages — median of {runs} run(s)",
-        f"  {'stage':<28}{'cold s':>9}{'cold MB':>9}{'rebuild s':>11}{'rebuild MB':>11}",
+        f"  {'stage':<28}{'cold s':>9}{'cold MB':>9}{'PSS':>6}{'rebuild s':>11}{'rebuild MB':>11}{'PSS':>6}",
     ]
     cold, rebuild = s["cold"], s["rebuild"]
     for name in dict.fromkeys([*cold["stages"], *rebuild["stages"]]):
         a, b = cold["stages"].get(name), rebuild["stages"].get(name)
         lines.append(
-            f"  {name:<28}{_cell(a, 'seconds', 9, 2)}{_cell(a, 'peak_rss_mb', 9, 0)}"
-            f"{_cell(b, 'seconds', 11, 2)}{_cell(b, 'peak_rss_mb', 11, 0)}"
+            f"  {name:<28}{_cell(a, 'seconds', 9, 2)}{_cell(a, 'peak_rss_mb', 9, 0)}{_cell(a, 'peak_pss_mb', 6, 0)}"
+            f"{_cell(b, 'seconds', 11, 2)}{_cell(b, 'peak_rss_mb', 11, 0)}{_cell(b, 'peak_pss_mb', 6, 0)}"
         )
     lines.append(
-        f"  {'whole build, in process':<28}{cold['seconds']:>9.2f}{cold['peak_rss_mb']:>9.0f}"
-        f"{rebuild['seconds']:>11.2f}{rebuild['peak_rss_mb']:>11.0f}"
+        f"  {'whole build, in process':<28}{cold['seconds']:>9.2f}{cold['peak_rss_mb']:>9.0f}{cold['peak_pss_mb']:>6.0f}"
+        f"{rebuild['seconds']:>11.2f}{rebuild['peak_rss_mb']:>11.0f}{rebuild['peak_pss_mb']:>6.0f}"
     )
-    lines.append(f"  {'  the tree, PSS':<28}{'':>9}{cold['peak_pss_mb']:>9.0f}{'':>11}{rebuild['peak_pss_mb']:>11.0f}")
     lines.append(
         f"  {'portal build process':<28}{cold['process_seconds']:>9.2f}{'':>9}{rebuild['process_seconds']:>11.2f}"
     )

@@ -122,7 +122,10 @@ def test_every_download_field_is_documented_on_the_data_page(sample_build):
 def test_archive_files_are_byte_stable(sample_build):
     archive = sample_build.archive
     site = SiteInfo(archive.newest, archive.is_sample, "https://JD.EXAMPLE.ORG/Q/", "https://jd.example.org/")
-    first, second = render_archive(archive, site), render_archive(archive, site)
+    first: dict[str, str | bytes] = {}
+    second: dict[str, str | bytes] = {}
+    render_archive(archive, site, first.__setitem__)
+    render_archive(archive, site, second.__setitem__)
     assert first == second
     built = sample_build.site_dir
     for rel_path in (

@@ -98,8 +98,11 @@ def test_hostile_facet_values_cannot_leave_their_folder(sample_build):
     from generator.render.archive_pages import render_archive
     from generator.render.site_info import SiteInfo
 
-    files = render_archive(
-        changed, SiteInfo(archive.newest, True, "https://JD.EXAMPLE.ORG/Q/", "https://jd.example.org/")
+    files: dict[str, str | bytes] = {}
+    render_archive(
+        changed,
+        SiteInfo(archive.newest, True, "https://JD.EXAMPLE.ORG/Q/", "https://jd.example.org/"),
+        files.__setitem__,
     )
     for rel_path in files:
         assert ".." not in rel_path.split("/") and re.fullmatch(r"[A-Za-z0-9_./-]+", rel_path), rel_path

@@ -43,7 +43,11 @@ def test_bench_runs_once_on_a_small_root_and_writes_its_results(tmp_path):
         assert summary[build]["peak_rss_mb"] > 10
         # The proportional share never exceeds the plain sum, and is something.
         assert 10 < summary[build]["peak_pss_mb"] <= summary[build]["peak_rss_mb"]
-        assert all(stage["seconds"] >= 0 and stage["peak_rss_mb"] > 0 for stage in summary[build]["stages"].values())
+        stages = summary[build]["stages"].values()
+        assert all(stage["seconds"] >= 0 and stage["peak_rss_mb"] > 0 for stage in stages)
+        # Each stage's Pss is at most its RSS, and none is above the tree's peak.
+        assert all(0 < stage["peak_pss_mb"] <= stage["peak_rss_mb"] for stage in stages)
+        assert max(stage["peak_pss_mb"] for stage in stages) <= summary[build]["peak_pss_mb"]
     assert summary["ratio_cold_to_bare"] > 0 and summary["ratio_rebuild_to_bare"] > 0
     assert len(entry["runs"]) == 1
     for kind, run in entry["runs"][0].items():

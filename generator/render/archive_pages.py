@@ -7,6 +7,7 @@ copies feeds, downloads and charts into the site as they are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -105,25 +106,27 @@ class DataPage:
 
 
 class _Files:
-    """The archive's files as they are made; one path is never written twice."""
+    """The archive's files handed on as they are made; one path is never given twice."""
 
-    def __init__(self, site: SiteInfo) -> None:
+    def __init__(self, site: SiteInfo, emit: Callable[[str, str | bytes], None]) -> None:
         self.site = site
         self.env = make_environment()
-        self.files: dict[str, str | bytes] = {}
+        self.emit = emit
+        self.names: set[str] = set()
 
     def add(self, rel_path: str, data: str | bytes) -> None:
-        if rel_path in self.files:
+        if rel_path in self.names:
             raise ValueError(f"two files for {rel_path}")
-        self.files[rel_path] = data
+        self.names.add(rel_path)
+        self.emit(rel_path, data)
 
     def page(self, rel_path: str, template: str, context: object) -> None:
         self.add(rel_path, self.env.get_template(template).render(page=context, site=self.site))
 
 
-def render_archive(archive: Archive, site: SiteInfo) -> dict[str, str | bytes]:
-    """Every file of the case archive by path relative to content/ (Markdown pages, XML, SVG, CSV, JSON)."""
-    out = _Files(site)
+def render_archive(archive: Archive, site: SiteInfo, emit: Callable[[str, str | bytes], None]) -> None:
+    """Every file of the case archive (Markdown pages, XML, SVG, CSV, JSON), each handed to `emit` by its path."""
+    out = _Files(site, emit)
     facets = build_facets(archive)
     entries = case_entries(archive)
     naming = cases_naming_projects(archive)
@@ -149,7 +152,6 @@ def render_archive(archive: Archive, site: SiteInfo) -> dict[str, str | bytes]:
     for rel_path, data in index_files.items():
         out.add(rel_path, data)
     out.page("search.md", "search.md.j2", SearchPage(index_info))
-    return out.files
 
 
 def _stats(out: _Files, archive: Archive, facets: tuple[Facet, ...], case_count: int) -> None:
@@ -186,11 +188,13 @@ def _data(
     cases_of_project: dict[str, tuple[str, ...]],
 ) -> None:
     """The downloads and the page that explains them."""
+    made = downloads.build_downloads(archive, out.site, projects_of_case, cases_of_project, out.add)
     package = oc4ids.build_package(archive, out.site)
-    made = downloads.build_downloads(archive, out.site, projects_of_case, cases_of_project, package)
-    made += build_window_downloads(archive, out.site)
-    for download in made:
-        out.add(f"{urls.DATA}/{download.file_name}", download.data)
+    made += (
+        downloads.offer(out.add, "projects-oc4ids.json", "重大项目（OC4IDS 0.9 项目数据包）", "JSON", (), package),
+    )
+    del package
+    made += build_window_downloads(archive, out.site, out.add)
     region_feeds = tuple(
         (f"{facet.field_name}：{value.label}", feeds.feed_path(facet.key, value))
         for facet in facets

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -35,15 +36,24 @@ class Column:
 
 @dataclass(frozen=True)
 class Download:
+    """A download as the data page lists it: its bytes went to content/ the moment they were made."""
+
     file_name: str  # in data/
     title: str
     format: str  # CSV or JSON
     columns: tuple[Column, ...]  # the fields of one row (record)
-    data: bytes
+    size: int  # bytes
 
-    @property
-    def size(self) -> int:
-        return len(self.data)
+
+EmitFile = Callable[[str, bytes], None]
+
+
+def offer(
+    emit_file: EmitFile, file_name: str, title: str, kind: str, columns: tuple[Column, ...], data: bytes
+) -> Download:
+    """The file handed on at once (the downloads of 10× the sample are 95 MB), its listing kept."""
+    emit_file(f"{urls.DATA}/{file_name}", data)
+    return Download(file_name, title, kind, columns, len(data))
 
 
 CASE_COLUMNS = (
@@ -235,9 +245,8 @@ def to_json(archive: Archive, key: str, rows: list[dict]) -> bytes:
         "published": archive.newest.published.isoformat(),
         "publisher": archive.newest.issuer,
         "license": LICENCE_URL,
-        key: rows,
     }
-    return (exact_json.dumps(document, indent=1) + "\n").encode("utf-8")
+    return exact_json.dumps_document(document, key, rows)
 
 
 # The columns of free text from the export: in CSV, a `'` goes before such a text that a spreadsheet
@@ -293,16 +302,21 @@ def build_downloads(
     site: SiteInfo,
     projects_of_case: dict[str, tuple[str, ...]],
     cases_of_project: dict[str, tuple[str, ...]],
-    oc4ids_package: bytes,
+    emit_file: EmitFile,
 ) -> tuple[Download, ...]:
+    """The case archive's and the projects' downloads, each handed to `emit_file` as it is made."""
     cases = case_rows(archive, site, projects_of_case)
-    bulletins = bulletin_rows(archive, site)
-    projects = project_rows(archive, site, cases_of_project)
-    return (
-        Download("cases.csv", "典型案例（表格）", "CSV", CASE_COLUMNS, to_csv(CASE_COLUMNS, cases)),
-        Download("cases.json", "典型案例", "JSON", CASE_COLUMNS, to_json(archive, "cases", cases)),
-        Download("bulletins.json", "典型案例通报", "JSON", BULLETIN_COLUMNS, to_json(archive, "bulletins", bulletins)),
-        Download("projects.csv", "重大项目（表格）", "CSV", PROJECT_COLUMNS, to_csv(PROJECT_COLUMNS, projects)),
-        Download("projects.json", "重大项目", "JSON", PROJECT_COLUMNS, to_json(archive, "projects", projects)),
-        Download("projects-oc4ids.json", "重大项目（OC4IDS 0.9 项目数据包）", "JSON", (), oc4ids_package),
+    made: tuple[Download, ...] = (
+        offer(emit_file, "cases.csv", "典型案例（表格）", "CSV", CASE_COLUMNS, to_csv(CASE_COLUMNS, cases)),
+        offer(emit_file, "cases.json", "典型案例", "JSON", CASE_COLUMNS, to_json(archive, "cases", cases)),
     )
+    del cases
+    bulletins = to_json(archive, "bulletins", bulletin_rows(archive, site))
+    made += (offer(emit_file, "bulletins.json", "典型案例通报", "JSON", BULLETIN_COLUMNS, bulletins),)
+    del bulletins
+    projects = project_rows(archive, site, cases_of_project)
+    made += (
+        offer(emit_file, "projects.csv", "重大项目（表格）", "CSV", PROJECT_COLUMNS, to_csv(PROJECT_COLUMNS, projects)),
+        offer(emit_file, "projects.json", "重大项目", "JSON", PROJECT_COLUMNS, to_json(archive, "projects", projects)),
+    )
+    return made

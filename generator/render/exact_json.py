@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 
@@ -46,3 +47,22 @@ def dumps(value: object, indent: int = 1) -> str:
 
     text = json.dumps(swap(value), ensure_ascii=False, indent=indent)
     return _PLACEHOLDER.sub(lambda m: literals[int(m.group(1))], text)
+
+
+def dumps_document(head: Mapping[str, object], key: str, items: Iterable[object], indent: int = 1) -> bytes:
+    """`dumps({**head, key: [*items]}, indent) + "\\n"` as UTF-8, each item dumped as it comes.
+
+    The list is the last member and the bulk of a download (7,150 projects at 10× the sample):
+    dumped whole, the document, its copy with placeholders and its text were held at once.
+    """
+    head_text = dumps({**head, key: None}, indent)
+    before, null, after = head_text.rpartition("null")  # the last: only the closing brace follows it
+    assert null and after == "\n}", head_text[-20:]
+    pad = "\n" + " " * (2 * indent)
+    chunks = [before.encode("utf-8")]
+    for number, item in enumerate(items):
+        text = dumps(item, indent).replace("\n", pad)  # JSON strings hold no raw line breaks
+        chunks.append(("[" if number == 0 else ",").encode("utf-8") + (pad + text).encode("utf-8"))
+    chunks.append(b"[]" if len(chunks) == 1 else ("\n" + " " * indent + "]").encode("utf-8"))
+    chunks.append(b"\n}\n")
+    return b"".join(chunks)

@@ -138,6 +138,6 @@ def build_package(archive: Archive, site: SiteInfo) -> bytes:
         "license": LICENCE_URL,
         "publicationPolicy": f"{site.site_url}data/",
         "version": OC4IDS_VERSION,
-        "projects": [project_entry(record, site) for record in archive.projects],
     }
-    return (exact_json.dumps(package, indent=1) + "\n").encode("utf-8")
+    # Each project's entry made as it is written: the whole package was 270 MB at 10× the sample.
+    return exact_json.dumps_document(package, "projects", (project_entry(record, site) for record in archive.projects))

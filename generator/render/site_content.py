@@ -44,11 +44,11 @@ def render_content(
         feeds.render_changes_feed(archive, site_info, reports),
         quality.render_quality_pages(env, quality.quality_pages(archive, problems), site_info),
         render_code_files(archive, site_info),
-        render_archive(archive, site_info),
         render_nginx_maps(archive, site_info.content_security_policy),
     ):
         for rel_path, data in group.items():
             emit(rel_path, data)
+    render_archive(archive, site_info, emit)
     emit("changes.json", changes.report_json(reports[-1], site_info.code_base_url))
     for notice in notices:  # withdrawn records left the archive: their URLs get the notice
         emit(notice.rel_path, env.get_template("withdrawn.md.j2").render(page=notice))

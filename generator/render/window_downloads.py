@@ -11,7 +11,7 @@ from __future__ import annotations
 from generator import urls
 from generator.model.records import Archive
 from generator.render import downloads, feeds
-from generator.render.downloads import Column, Download, json_number
+from generator.render.downloads import Column, Download, EmitFile, json_number, offer
 from generator.render.site_info import SiteInfo
 from generator.render.window_figures import Totals, last_months, totals
 
@@ -94,19 +94,39 @@ def stat_rows(archive: Archive) -> list[dict]:
     ]
 
 
-def build_window_downloads(archive: Archive, site: SiteInfo) -> tuple[Download, ...]:
+def build_window_downloads(archive: Archive, site: SiteInfo, emit_file: EmitFile) -> tuple[Download, ...]:
+    """The windows' downloads, each handed to `emit_file` as it is made."""
     if not archive.windows:
         return ()
-    windows, stats = window_rows(archive, site), stat_rows(archive)
+    windows = window_rows(archive, site)
+    made: tuple[Download, ...] = (
+        offer(
+            emit_file,
+            "windows.csv",
+            "服务窗口（表格）",
+            "CSV",
+            WINDOW_COLUMNS,
+            downloads.to_csv(WINDOW_COLUMNS, windows),
+        ),
+        offer(
+            emit_file,
+            "windows.json",
+            "服务窗口",
+            "JSON",
+            WINDOW_COLUMNS,
+            downloads.to_json(archive, "windows", windows),
+        ),
+    )
+    del windows
+    stats = stat_rows(archive)
     return (
-        Download("windows.csv", "服务窗口（表格）", "CSV", WINDOW_COLUMNS, downloads.to_csv(WINDOW_COLUMNS, windows)),
-        Download("windows.json", "服务窗口", "JSON", WINDOW_COLUMNS, downloads.to_json(archive, "windows", windows)),
-        Download(
-            "window-stats.csv", "服务窗口每月反映办理情况（表格）", "CSV", WINDOW_STAT_COLUMNS,
+        *made,
+        offer(
+            emit_file, "window-stats.csv", "服务窗口每月反映办理情况（表格）", "CSV", WINDOW_STAT_COLUMNS,
             downloads.to_csv(WINDOW_STAT_COLUMNS, stats),
         ),
-        Download(
-            "window-stats.json", "服务窗口每月反映办理情况", "JSON", WINDOW_STAT_COLUMNS,
+        offer(
+            emit_file, "window-stats.json", "服务窗口每月反映办理情况", "JSON", WINDOW_STAT_COLUMNS,
             downloads.to_json(archive, "window_stats", stats),
         ),
     )  # fmt: skip
