@@ -52,6 +52,24 @@ def test_pool_draws_the_same_bytes_as_one_process(tmp_path, monkeypatch):
     assert _bytes(images) == _drawn(IDS)
 
 
+def test_the_site_svgs_leave_the_images_in_the_cache_and_the_pool_closed(tmp_path, monkeypatch):
+    """mkdocs runs after svgs(): by then nothing is drawing and nothing drawn is held in memory."""
+    monkeypatch.setattr(codestore, "POOL_THRESHOLD", 4)
+    monkeypatch.setattr(codestore, "BATCH", 3)
+    expected = _drawn(IDS)
+    pending = PendingCodes(IDS, BASE, tmp_path, workers=2)
+    svgs = pending.svgs()
+    assert pending._pool is None and pending.missing == []
+    assert list(svgs) == IDS and svgs == {code_id: image[0] for code_id, image in expected.items()}
+    assert sorted(os.listdir(tmp_path)) == sorted(f"{cache_key(BASE + i)}.qr" for i in IDS)
+
+    def refuse(code_id, base):
+        raise AssertionError(f"{code_id} drawn again")
+
+    monkeypatch.setattr(codes, "draw_code", refuse)  # the print files come from the cache
+    assert _bytes(pending.result()) == expected
+
+
 def test_key_covers_payload_drawing_settings_and_segno(monkeypatch):
     key = cache_key(BASE + "BT000101")
     assert cache_key(BASE + "BT000102") != key

@@ -68,8 +68,8 @@ class _Run:
 
 
 def _codes(run: _Run) -> None:
-    # The site's SVGs now, beside the pages the export half wrote; the print PNGs are drawn in
-    # the background while mkdocs runs.
+    # The site's SVGs, beside the pages the export half wrote: the codes were drawn (for print
+    # too) and cached meanwhile, and the drawing pool ends here, before mkdocs.
     content = StreamingTree(run.settings.content_dir)
     for code_id, svg in run.drawing.svgs().items():
         content.add(urls.code_image(code_id), svg)
@@ -186,7 +186,7 @@ def build_site(
 
 
 def _render_export(run: _Run, strict: bool, progress: Progress, keep_archive: bool) -> None:
-    """Steps 1–4 in a child process; meanwhile the codes are drawn, and the last site removed."""
+    """Steps 1–4 in a child process; meanwhile the codes are drawn here, and the last site removed."""
     settings = run.settings
     catch_up_register(settings)
     child = run.stack.enter_context(

@@ -7,11 +7,12 @@ folder by the sha256 of exactly those three things, never by a file time: a
 rebuild with the same codes draws nothing, and any change to what the image
 depends on misses the cache by construction.
 
-Missing codes are drawn in a process pool started before the pages are
-rendered, so the second core draws while the first renders. Only the SVGs are
-drawn then, since the pages need them; the PNGs, for print only, are drawn in
-the pool while mkdocs runs. The result is a dict by code id, assembled in the
-caller's order, so the output does not depend on which worker finished first.
+Missing codes are drawn, SVG and PNG, in a process pool started when the
+export is found valid, so the other core draws while the pages render; the
+drawn images go straight into the cache, and both the site's SVGs and the
+print files are read from it, so nothing is held while mkdocs runs and the
+pool is gone by then. The results are dicts by code id in the caller's order,
+so the output does not depend on which worker finished first.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ CACHE_FORMAT = 1  # bump when the entry layout below changes
 BATCH = 48  # codes per task: large enough that pickling and scheduling stay small beside drawing
 POOL_THRESHOLD = 2 * BATCH  # fewer missing codes than this are drawn in-process: a pool would cost more
 
-
-PNG_NICENESS = 10
 T = TypeVar("T")
 
 # The drawing settings (error levels, scales, colours, quiet zone) live in codes.py: its source
@@ -56,82 +55,74 @@ def worker_count() -> int:
 
 
 class PendingCodes:
-    """A build's images: the missing ones drawn in the background from the start, the cached ones read when asked."""
+    """A build's images: the missing ones drawn in the background from the start and put in the cache,
+    every one read from the cache when asked for."""
 
     def __init__(self, code_ids: list[str], base: str, cache_dir: Path, workers: int | None = None) -> None:
+        self.code_ids = code_ids
         self.base = base
         self.cache_dir = cache_dir
-        self.images: dict[str, CodeImage] = {}
         self.keys = {code_id: cache_key(base + code_id) for code_id in code_ids}
         try:
             cached = set(os.listdir(cache_dir))
         except OSError:
             cached = set()
         self.missing = [c for c in code_ids if f"{self.keys[c]}.qr" not in cached]
-        self.cached = [c for c in code_ids if f"{self.keys[c]}.qr" in cached]
         self._pool: Executor | None = None
-        self._svg_futures: list[Future[list[tuple[str, segno.QRCode, bytes]]]] = []
-        self._png_futures: list[Future[list[tuple[str, bytes]]]] = []
-        self._drawn: list[tuple[str, segno.QRCode, bytes]] | None = None  # (code id, symbol, svg)
+        self._futures: list[Future[list[CodeImage]]] = []
         workers = worker_count() if workers is None else workers
         if len(self.missing) >= POOL_THRESHOLD and workers > 1:
             # forkserver: workers start from a clean process, not a copy of one that may hold threads.
             context = multiprocessing.get_context("forkserver")
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-            self._svg_futures = [self._pool.submit(_draw_svgs, batch, base) for batch in _batches(self.missing)]
+            self._futures = [self._pool.submit(_draw, batch, base) for batch in _batches(self.missing)]
 
-    def _load(self, code_id: str) -> bool:
+    def svgs(self) -> dict[str, bytes]:
+        """Every code's SVG by code id, in the caller's order."""
+        self._put_drawn_in_cache()
+        return {code_id: self._image(code_id).svg for code_id in self.code_ids}
+
+    def result(self) -> dict[str, CodeImage]:
+        """Every image by code id, in the caller's order."""
+        self._put_drawn_in_cache()
+        return {code_id: self._image(code_id) for code_id in self.code_ids}
+
+    def _put_drawn_in_cache(self) -> None:
+        # Nothing is held between the site's SVGs and the print files: at 10× the sample the
+        # images are 80 MB, and the pool's workers would live on through mkdocs.
+        if not self.missing:
+            return
+        if self._pool is None:
+            drawn = _draw(self.missing, self.base)
+        else:
+            drawn = [image for future in self._futures for image in future.result()]
+        self.close()
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        for image in drawn:
+            self._store(image)
+        self.missing = []
+
+    def _image(self, code_id: str) -> CodeImage:
+        """From the cache; an entry that cannot be read back is drawn again here and rewritten."""
+        image = self._load(code_id)
+        if image is None:
+            image = codes.draw_code(code_id, self.base)
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self._store(image)
+        return image
+
+    def _load(self, code_id: str) -> CodeImage | None:
         try:
             entry = (self.cache_dir / f"{self.keys[code_id]}.qr").read_bytes()
             header, body = entry.split(b"\n", 1)
             version_text, error, svg_text, png_text = header.decode("ascii").split()
             version, svg_size, png_size = int(version_text), int(svg_text), int(png_text)
         except (OSError, ValueError):
-            return False
+            return None
         svg, png = body[:svg_size], body[svg_size:]
         if len(svg) != svg_size or len(png) != png_size or not png.startswith(b"\x89PNG"):
-            return False  # cut short, e.g. by a full disk
-        self.images[code_id] = CodeImage(code_id, self.base + code_id, version, error, svg, png)
-        return True
-
-    def svgs(self) -> dict[str, bytes]:
-        """Every code's SVG by code id; the PNGs of the drawn ones are then drawn in the background."""
-        if self._drawn is None:
-            # An entry that cannot be read back is drawn again here and rewritten.
-            damaged = [code_id for code_id in self.cached if not self._load(code_id)]
-            self.cached = []
-            drawn = _draw_svgs(damaged, self.base)
-            if self._pool is None:
-                drawn += _draw_svgs(self.missing, self.base)
-            else:
-                drawn += [item for future in self._svg_futures for item in future.result()]
-                symbols = [(code_id, symbol) for code_id, symbol, _ in drawn]
-                self._png_futures = [self._pool.submit(_draw_pngs, batch, True) for batch in _batches(symbols)]
-                # Nothing more is submitted: each worker ends, and frees its memory, once it is done.
-                self._pool.shutdown(wait=False)
-            self._drawn = drawn
-            self.missing = []
-        return {code_id: image.svg for code_id, image in self.images.items()} | {
-            code_id: svg for code_id, _, svg in self._drawn
-        }
-
-    def result(self) -> dict[str, CodeImage]:
-        """Every image by code id; drawn ones are added to the cache."""
-        self.svgs()
-        drawn = self._drawn or []  # svgs() has drawn them
-        if self._png_futures:
-            pngs = dict(item for future in self._png_futures for item in future.result())
-        else:
-            pngs = dict(_draw_pngs([(code_id, symbol) for code_id, symbol, _ in drawn]))
-        self.close()
-        if drawn:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-        for code_id, symbol, svg in drawn:
-            image = CodeImage(code_id, self.base + code_id, codes.version_of(symbol), symbol.error, svg, pngs[code_id])
-            self.images[code_id] = image
-            self._store(image)
-        self._drawn, self._png_futures = [], []
-        return self.images
+            return None  # cut short, e.g. by a full disk
+        return CodeImage(code_id, self.base + code_id, version, error, svg, png)
 
     def _store(self, image: CodeImage) -> None:
         path = self.cache_dir / f"{self.keys[image.code_id]}.qr"
@@ -167,12 +158,5 @@ def _batches(items: list[T]) -> list[list[T]]:
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
-def _draw_svgs(code_ids: list[str], base: str) -> list[tuple[str, segno.QRCode, bytes]]:
-    return [(code_id, *codes.draw_svg(code_id, base)) for code_id in code_ids]
-
-
-def _draw_pngs(symbols: list[tuple[str, segno.QRCode]], in_pool: bool = False) -> list[tuple[str, bytes]]:
-    # In the pool these run while mkdocs does, which is what the build waits for: the worker gives way.
-    if in_pool and os.nice(0) < PNG_NICENESS:
-        os.nice(PNG_NICENESS - os.nice(0))
-    return [(code_id, codes.draw_png(symbol)) for code_id, symbol in symbols]
+def _draw(code_ids: list[str], base: str) -> list[CodeImage]:
+    return [codes.draw_code(code_id, base) for code_id in code_ids]
