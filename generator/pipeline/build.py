@@ -37,7 +37,6 @@ REGISTER_NAME = "register.csv"
 class BuildReport:
     problems: tuple[Problem, ...]
     pages: int
-    codes: int
     written: int
     site_dir: Path
     changes: ChangeReport  # the newest release against the one before it
@@ -46,6 +45,10 @@ class BuildReport:
     files: int = 0  # files listed in SHA256SUMS
     code_base_url: str = ""
     archive: Archive | None = None  # only when asked for (keep_archive): it is large
+
+    @property
+    def codes(self) -> int:
+        return self.counts.codes
 
 
 class _Run:
@@ -171,7 +174,6 @@ def build_site(
             return BuildReport(
                 problems=run.export.problems,
                 pages=run.export.pages,
-                codes=run.export.counts.codes,
                 written=run.written,
                 site_dir=settings.site_dir,
                 changes=run.export.changes,

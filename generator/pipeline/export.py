@@ -129,9 +129,10 @@ def render_export(settings: Settings, strict: bool, total_steps: int, keep_archi
     # collection (at 10× the sample that costs minutes): it lives as long as this process.
     gc.freeze()
     code_ids = tuple(sorted([c.code_id for c in archive.codes] + [c.code_id for c in archive.window_codes]))
-    send(CodesToDraw(code_ids, urls.code_base_url(settings.site_url)))
+    code_base = urls.code_base_url(settings.site_url)
+    send(CodesToDraw(code_ids, code_base))
     with steps("render", "生成页面"):
-        content, reports = _render(settings, checked, archive)
+        content, reports = _render(settings, checked, archive, code_base)
         register_text = render_register(
             archive.codes, archive.projects, checked.register, archive.window_codes, archive.windows
         )
@@ -156,10 +157,9 @@ def render_export(settings: Settings, strict: bool, total_steps: int, keep_archi
 
 
 def _render(
-    settings: Settings, checked: CheckedExport, archive: Archive
+    settings: Settings, checked: CheckedExport, archive: Archive, code_base: str
 ) -> tuple[StreamingTree, tuple[ChangeReport, ...]]:
     """content/ rendered, or read back from the page cache when nothing it is made from changed."""
-    code_base = urls.code_base_url(settings.site_url)
     # Withdrawn pages leave what is shown; their codes stay registered, drawn and answering.
     shown, notices = withdraw(archive, settings.withdrawn)
     site_info = SiteInfo(
